@@ -1,0 +1,58 @@
+import Vapor
+
+/// The one place where errors become responses: the JSON envelope on `/api`, a friendly page on the web.
+/// Unknown errors are logged as critical and answered with a generic 500 that leaks nothing.
+struct LvyueErrorMiddleware: AsyncMiddleware {
+    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+        do {
+            return try await next.respond(to: request)
+        } catch {
+            let mapped = Self.map(error)
+            if mapped.status.code >= 500 {
+                request.logger.critical("unhandled error", metadata: ["component": "http", "error": "\(String(reflecting: error))"])
+            }
+            if request.url.path.hasPrefix("/api/") || request.url.path == "/api" {
+                let body = ErrorEnvelope(error: .init(code: mapped.code, message: mapped.message,
+                                                      fields: mapped.fields.isEmpty ? nil : mapped.fields))
+                let response = Response(status: mapped.status)
+                try response.content.encode(body, using: JSONCoding.encoder)
+                if mapped.status == .unauthorized {
+                    response.headers.replaceOrAdd(name: .wwwAuthenticate, value: "Bearer")
+                }
+                return response
+            }
+            return await WebErrorPage.render(request, status: mapped.status, code: mapped.code, message: mapped.message)
+        }
+    }
+
+    struct Mapped {
+        var status: HTTPResponseStatus
+        var code: String
+        var message: String
+        var fields: [String: String]
+    }
+
+    static func map(_ error: any Error) -> Mapped {
+        switch error {
+        case let e as AppError:
+            return Mapped(status: e.httpStatus, code: e.code, message: e.message, fields: e.fields)
+        case let e as any AbortError:
+            let code: String = switch e.status {
+            case .notFound: "not_found"
+            case .payloadTooLarge: "payload_too_large"
+            case .unsupportedMediaType: "unsupported_media_type"
+            case .methodNotAllowed: "method_not_allowed"
+            case .badRequest: "bad_request"
+            case .unauthorized: "unauthorized"
+            case .forbidden: "forbidden"
+            default: e.status.code >= 500 ? "internal" : "error"
+            }
+            let message = e.status == .notFound && e.reason == "Not Found" ? "no such route" : e.reason
+            return Mapped(status: e.status, code: code, message: message, fields: [:])
+        case is DecodingError:
+            return Mapped(status: .badRequest, code: "bad_request", message: "the request could not be decoded", fields: [:])
+        default:
+            return Mapped(status: .internalServerError, code: "internal", message: "internal error; the event was logged", fields: [:])
+        }
+    }
+}

@@ -1,0 +1,111 @@
+import Foundation
+import Vapor
+
+/// JSON as the API speaks it: snake_case keys, ISO-8601 instants with an explicit offset.
+/// Instants are shown in the company's zone (`LVYUE_TIMEZONE`, default Asia/Shanghai) because that is the
+/// offset people read; any offset is accepted on input, a time without one is refused.
+enum JSONCoding {
+    static let displayTimeZone: TimeZone =
+        Environment.get("LVYUE_TIMEZONE").flatMap(TimeZone.init(identifier:)) ?? TimeZone(identifier: "Asia/Shanghai")!
+
+    static let encoder: JSONEncoder = {
+        let e = JSONEncoder()
+        e.keyEncodingStrategy = .convertToSnakeCase
+        e.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        e.dateEncodingStrategy = .custom { date, encoder in
+            var c = encoder.singleValueContainer()
+            try c.encode(formatInstant(date))
+        }
+        return e
+    }()
+
+    static let decoder: JSONDecoder = {
+        let d = JSONDecoder()
+        d.keyDecodingStrategy = .convertFromSnakeCase
+        d.dateDecodingStrategy = .custom { decoder in
+            let c = try decoder.singleValueContainer()
+            let s = try c.decode(String.self)
+            guard let date = parseInstant(s) else {
+                throw DecodingError.dataCorruptedError(in: c, debugDescription: "expected an ISO-8601 time with offset, e.g. 2026-03-02T09:30:00+08:00")
+            }
+            return date
+        }
+        return d
+    }()
+
+    static func formatInstant(_ date: Date, in zone: TimeZone = displayTimeZone) -> String {
+        Date.ISO8601FormatStyle(timeSeparator: .colon, timeZoneSeparator: .colon, includingFractionalSeconds: false, timeZone: zone)
+            .format(date)
+    }
+
+    /// Accepts `2026-03-02T09:30:00+08:00`, `…Z`, with or without fractional seconds. Requires an offset.
+    static func parseInstant(_ s: String) -> Date? {
+        let trimmed = s.trimmingCharacters(in: .whitespaces)
+        guard trimmed.count >= 20, trimmed.contains("T") else { return nil }
+        let tail = trimmed.suffix(6)
+        guard trimmed.hasSuffix("Z") || tail.first == "+" || tail.first == "-" else { return nil }
+        if let d = try? Date.ISO8601FormatStyle(includingFractionalSeconds: false).parse(trimmed) { return d }
+        if let d = try? Date.ISO8601FormatStyle(includingFractionalSeconds: true).parse(trimmed) { return d }
+        return nil
+    }
+}
+
+extension Request {
+    /// Decodes the JSON body with the API's coding rules. Malformed JSON → 400; a field of the wrong type,
+    /// missing or unparsable → 422 naming the field. The raw body is read once, within the route's size limit.
+    func decodeJSON<T: Decodable>(_ type: T.Type) throws -> T {
+        guard let buffer = body.data, buffer.readableBytes > 0 else {
+            throw AppError.badRequest("a JSON object body is required")
+        }
+        let data = Data(buffer.readableBytesView)
+        guard (try? JSONSerialization.jsonObject(with: data)) is [String: Any] else {
+            throw AppError.badRequest("the body is not a JSON object")
+        }
+        do {
+            return try JSONCoding.decoder.decode(T.self, from: data)
+        } catch let error as DecodingError {
+            throw AppError.invalid(fields: DecodingErrorFields.fields(for: error))
+        }
+    }
+}
+
+enum DecodingErrorFields {
+    static func fields(for error: DecodingError) -> [String: String] {
+        func name(_ path: [any CodingKey], _ extra: (any CodingKey)? = nil) -> String {
+            let keys = path + (extra.map { [$0] } ?? [])
+            let joined = keys.map { key in key.intValue.map { "\($0)" } ?? snake(key.stringValue) }.joined(separator: ".")
+            return joined.isEmpty ? "body" : joined
+        }
+        switch error {
+        case .keyNotFound(let key, let ctx):
+            return [name(ctx.codingPath, key): "is required"]
+        case .valueNotFound(_, let ctx):
+            return [name(ctx.codingPath): "must not be null"]
+        case .typeMismatch(let type, let ctx):
+            return [name(ctx.codingPath): "must be \(describe(type))"]
+        case .dataCorrupted(let ctx):
+            return [name(ctx.codingPath): ctx.debugDescription]
+        @unknown default:
+            return ["body": "could not be decoded"]
+        }
+    }
+
+    private static func describe(_ type: Any.Type) -> String {
+        switch type {
+        case is String.Type: "a string"
+        case is Int.Type, is Int64.Type: "an integer"
+        case is Double.Type: "a number"
+        case is Bool.Type: "true or false"
+        case is Date.Type: "an ISO-8601 time with offset"
+        default: "of another type"
+        }
+    }
+
+    private static func snake(_ s: String) -> String {
+        var out = ""
+        for ch in s {
+            if ch.isUppercase { out += "_" + ch.lowercased() } else { out.append(ch) }
+        }
+        return out
+    }
+}

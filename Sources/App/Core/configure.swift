@@ -1,0 +1,90 @@
+import Fluent
+import FluentPostgresDriver
+import FluentSQLiteDriver
+import Leaf
+import LeafKit
+import NIOSSL
+import Vapor
+
+/// Settings read from the environment (DESIGN.md §6).
+struct AppConfig: Sendable {
+    var sqlitePath: String
+    var databaseURL: String?
+    var adminPassword: String?
+    var baseURL: String
+
+    static func fromEnvironment() -> AppConfig {
+        AppConfig(
+            sqlitePath: Environment.get("LVYUE_DB") ?? "./lvyue.sqlite",
+            databaseURL: Environment.get("DATABASE_URL").flatMap { $0.isEmpty ? nil : $0 },
+            adminPassword: Environment.get("LVYUE_ADMIN_PASSWORD").flatMap { $0.isEmpty ? nil : $0 },
+            baseURL: Environment.get("LVYUE_BASE_URL") ?? "http://127.0.0.1:8080"
+        )
+    }
+}
+
+extension Application {
+    private struct ConfigKey: StorageKey { typealias Value = AppConfig }
+    var config: AppConfig {
+        get { storage[ConfigKey.self] ?? .fromEnvironment() }
+        set { storage[ConfigKey.self] = newValue }
+    }
+}
+
+/// Configures databases, migrations, views, middleware, routes and commands. Nothing here touches the
+/// database: migrating and seeding happen in `Lvyue.prepare` so `configure` is cheap for tests.
+public func configure(_ app: Application) async throws {
+    let config = app.config
+    if let url = config.databaseURL {
+        var pg = try SQLPostgresConfiguration(url: url)
+        if url.contains("sslmode=disable") || url.contains("@localhost") || url.contains("@127.0.0.1") { pg.coreConfiguration.tls = .disable }
+        // Several connections per loop: migration holds one for the advisory lock while running on others.
+        app.databases.use(.postgres(configuration: pg, maxConnectionsPerEventLoop: 4, connectionPoolTimeout: .seconds(30)), as: .psql)
+    } else {
+        app.databases.use(.sqlite(.file(config.sqlitePath), connectionPoolTimeout: .seconds(30)), as: .sqlite)
+    }
+
+    Migrations.register(on: app)
+
+    app.routes.defaultMaxBodySize = "1mb"
+    app.views.use(.leaf)
+    app.leaf.sources = .singleSource(NIOLeafFiles(
+        fileio: app.fileio, limits: .default, sandboxDirectory: Resources.views, viewDirectory: Resources.views))
+    app.leaf.configuration.rootDirectory = Resources.views
+    app.leaf.cache.isEnabled = app.environment.isRelease || app.environment == .testing
+
+    app.middleware = Middlewares()
+    app.middleware.use(LvyueErrorMiddleware())
+    app.middleware.use(FileMiddleware(publicDirectory: Resources.publicDirectory))
+    app.middleware.use(SecurityHeadersMiddleware())
+
+    try routes(app)
+    Commands.register(on: app)
+}
+
+enum Migrations {
+    static func register(on app: Application) {
+        app.migrations.add(CreateAuditTrail())
+        app.migrations.add(CreateIdentity())
+        app.migrations.add(CreateContracts())
+    }
+}
+
+/// Views, locales and static files ship inside the binary's resource bundle so `lvyue serve` works from any directory.
+enum Resources {
+    static var root: String { Bundle.module.resourcePath.map { $0 + "/Resources/" } ?? "Sources/App/Resources/" }
+    static var views: String { root + "Views/" }
+    static var locales: String { root + "Locales/" }
+    static var publicDirectory: String { root + "Public/" }
+}
+
+struct SecurityHeadersMiddleware: AsyncMiddleware {
+    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+        let response = try await next.respond(to: request)
+        response.headers.replaceOrAdd(name: "X-Content-Type-Options", value: "nosniff")
+        response.headers.replaceOrAdd(name: "Referrer-Policy", value: "same-origin")
+        response.headers.replaceOrAdd(name: "Content-Security-Policy",
+                                      value: "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'; form-action 'self'")
+        return response
+    }
+}

@@ -1,0 +1,99 @@
+import Crypto
+import Fluent
+import Vapor
+
+extension User: Authenticatable {}
+
+enum Passwords {
+    private struct CostKey: StorageKey { typealias Value = Int }
+
+    /// bcrypt cost; lowered in tests (set before use) because every hash at cost 12 takes a quarter second.
+    static func cost(_ app: Application) -> Int { app.storage[CostKey.self] ?? 12 }
+    static func setCost(_ app: Application, _ cost: Int) { app.storage[CostKey.self] = cost }
+
+    static func policyProblem(_ password: String) -> String? {
+        if password.count < 8 { return "must be at least 8 characters" }
+        if password.count > 128 { return "must be at most 128 characters" }
+        return nil
+    }
+
+    static func hash(_ password: String, app: Application) async throws -> String {
+        let cost = cost(app)
+        return try await app.threadPool.runIfActive { try Bcrypt.hash(password, cost: cost) }
+    }
+
+    static func verify(_ password: String, hash: String, app: Application) async throws -> Bool {
+        try await app.threadPool.runIfActive { try Bcrypt.verify(password, created: hash) }
+    }
+}
+
+enum TokenHash {
+    static func of(_ token: String) -> String {
+        SHA256.hash(data: Data(token.utf8)).map { String(format: "%02x", $0) }.joined()
+    }
+}
+
+enum AuthService {
+    /// Checks a username and password. The same error for an unknown user, a wrong password and a
+    /// deactivated account, so the answer does not tell which usernames exist.
+    static func authenticate(_ app: Application, username: String, password: String) async throws -> User {
+        let user = try await User.query(on: app.db).filter(\.$username == username).first()
+        // Verify against a fixed hash even when the user is unknown, so timing does not reveal it either.
+        let hash = user?.passwordHash ?? "$2b$04$abcdefghijklmnopqrstuu5Pj8oVWhBMSdDA1iCnL4NsG8DgC2G9e"
+        let ok = (try? await Passwords.verify(password, hash: hash, app: app)) ?? false
+        guard let user, ok, user.active else { throw AppError.unauthorized("wrong username or password") }
+        return user
+    }
+
+    static func issueToken(_ app: Application, user: User, name: String, expiresInHours: Int?) async throws -> TokenResponse {
+        let now = app.deps.now()
+        let token = app.deps.randomToken()
+        let record = APIToken()
+        record.id = app.deps.newID()
+        record.$user.id = try user.requireID()
+        record.tokenHash = TokenHash.of(token)
+        record.name = name
+        record.createdAt = now
+        record.expiresAt = expiresInHours.map { now.addingTimeInterval(Double($0) * 3600) }
+        nonisolated(unsafe) let saved = record
+        try await Store.write(app) { db in
+            try await saved.create(on: db)
+            try await AuditLog.append(on: db, at: now, actor: user.actor, action: "token.create", entityType: "api_token",
+                                      entityID: saved.id!.uuidString, after: ["name": name, "user": user.username])
+        }
+        return TokenResponse(token: token, expiresAt: record.expiresAt)
+    }
+}
+
+/// `Authorization: Bearer <token>` on every API route but token creation. 401 otherwise.
+struct BearerAuthMiddleware: AsyncMiddleware {
+    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+        guard let bearer = request.headers.bearerAuthorization else {
+            throw AppError.unauthorized("an Authorization: Bearer token is required; get one from POST /api/v1/auth/token")
+        }
+        let now = request.now
+        guard let token = try await APIToken.query(on: request.db)
+            .filter(\.$tokenHash == TokenHash.of(bearer.token))
+            .filter(\.$revokedAt == nil)
+            .with(\.$user)
+            .first(),
+            token.expiresAt.map({ $0 > now }) ?? true,
+            token.user.active
+        else {
+            throw AppError.unauthorized("the token is unknown, expired or revoked")
+        }
+        request.auth.login(token.user)
+        return try await next.respond(to: request)
+    }
+}
+
+extension Request {
+    var user: User {
+        get throws {
+            guard let user = auth.get(User.self) else { throw AppError.unauthorized("login required") }
+            return user
+        }
+    }
+
+    var actor: Actor { auth.get(User.self)?.actor ?? .system }
+}
