@@ -49,6 +49,7 @@ extension WorkCalendar {
 
     /// Whether the date has any working time.
     public func isWorkingDay(_ date: LocalDate) throws -> Bool {
+        if tables.isContinuous { return true }
         let table = try tables.table(year: date.year)
         let k = date.daysSinceEpoch - table.firstDay
         return table.dayFirstWindow[k + 1] > table.dayFirstWindow[k]
@@ -58,6 +59,7 @@ extension WorkCalendar {
     /// `date` itself; `date` when n == 0.
     public func addWorkingDays(_ date: LocalDate, _ n: Int) throws -> LocalDate {
         guard n != 0 else { return date }
+        if tables.isContinuous { return date.adding(days: n) }
         var year = date.year
         var table = try tables.table(year: year)
         let offset = Int32(date.daysSinceEpoch - table.firstDay)
@@ -156,7 +158,9 @@ extension WorkCalendar {
     func workingMs(from: Int, to: Int) throws -> Int {
         guard to > from else { return 0 }
         if tables.isContinuous { return to - from }
-        let yf = tables.year(ofMs: from), yt = tables.year(ofMs: to)
+        // [from, to) is half-open: a span ending exactly at New Year's midnight does not touch
+        // the new year (and must not demand its statutory data).
+        let yf = tables.year(ofMs: from), yt = tables.year(ofMs: to - 1)
         let tf = try tables.table(year: yf)
         if yf == yt { return tf.position(of: to) - tf.position(of: from) }
         guard yt - yf <= 100 * 2 else {
