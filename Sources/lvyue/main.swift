@@ -1,3 +1,8 @@
 import App
+import Foundation
 
-try await Lvyue.main()
+do {
+    try await Lvyue.main()
+} catch {
+    exit(1)
+}

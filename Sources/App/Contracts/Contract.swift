@@ -31,7 +31,6 @@ enum DelayCause: String, Codable, CaseIterable, Sendable {
     case other
 }
 
-extension ContractStatus: @retroactive Codable {}
 
 // Fluent models are reference types confined to one task at a time; @unchecked Sendable is Fluent's convention.
 final class Contract: Model, @unchecked Sendable {

@@ -44,7 +44,7 @@ struct ContractChildRoutes<Input: ResourceInput> where Input.Target: ContractChi
         let model = Input.Target()
         model.contractKey.id = contractID
         model.id = req.deps.newID()
-        nonisolated(unsafe) let pending = model
+        let pending = model
         // Validate (including references) inside the write so nothing lands when a rule fails.
         let created = try await Writes.create(req.application, actor: req.actor, pending, prepare: { db in
             try await input.apply(to: pending, creating: true, db: db)
@@ -109,7 +109,7 @@ struct ContractAPIController: RouteCollection {
         let input = try req.decodeJSON(ContractInput.self)
         let contract = Contract()
         contract.id = req.deps.newID()
-        nonisolated(unsafe) let pending = contract
+        let pending = contract
         let created = try await Writes.create(req.application, actor: req.actor, pending, prepare: { db in
             try await input.apply(to: pending, creating: true, db: db)
         })

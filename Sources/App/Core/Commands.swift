@@ -74,8 +74,7 @@ struct AuditVerifyCommand: AsyncCommand {
     func run(using context: CommandContext, signature: Signature) async throws {
         let result = try await AuditVerifier.verify(on: context.application.db)
         if let problem = result.problem {
-            context.console.error("audit chain BROKEN after \(result.checked) good event(s): \(problem)")
-            throw CLIError("audit verification failed")
+            throw CLIError("audit chain BROKEN after \(result.checked) good event(s): \(problem)")
         }
         context.console.print("audit chain intact: \(result.checked) event(s) verified")
     }

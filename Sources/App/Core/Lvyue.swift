@@ -19,6 +19,10 @@ public enum Lvyue {
                 try await prepare(app, demo: demo)
             }
             try await app.execute()
+        } catch let error as CLIError {
+            FileHandle.standardError.write(Data("lvyue: \(error.description)\n".utf8))
+            try? await app.asyncShutdown()
+            throw error
         } catch {
             app.logger.report(error: error)
             try? await app.asyncShutdown()

@@ -33,7 +33,6 @@ enum Writes {
         let ctx = ResponseContext(now: now)
         if model.id == nil { model.id = app.deps.newID() }
         model.version = 1
-        nonisolated(unsafe) let model = model
         return try await Store.write(app) { db in
             try await prepare?(db)
             try await model.create(on: db)

@@ -12,13 +12,16 @@ struct AppConfig: Sendable {
     var databaseURL: String?
     var adminPassword: String?
     var baseURL: String
+    /// PostgreSQL schema to work in (`LVYUE_PG_SCHEMA`); tests give each run its own.
+    var postgresSchema: String?
 
     static func fromEnvironment() -> AppConfig {
         AppConfig(
             sqlitePath: Environment.get("LVYUE_DB") ?? "./lvyue.sqlite",
             databaseURL: Environment.get("DATABASE_URL").flatMap { $0.isEmpty ? nil : $0 },
             adminPassword: Environment.get("LVYUE_ADMIN_PASSWORD").flatMap { $0.isEmpty ? nil : $0 },
-            baseURL: Environment.get("LVYUE_BASE_URL") ?? "http://127.0.0.1:8080"
+            baseURL: Environment.get("LVYUE_BASE_URL") ?? "http://127.0.0.1:8080",
+            postgresSchema: Environment.get("LVYUE_PG_SCHEMA").flatMap { $0.isEmpty ? nil : $0 }
         )
     }
 }
@@ -38,6 +41,7 @@ public func configure(_ app: Application) async throws {
     if let url = config.databaseURL {
         var pg = try SQLPostgresConfiguration(url: url)
         if url.contains("sslmode=disable") || url.contains("@localhost") || url.contains("@127.0.0.1") { pg.coreConfiguration.tls = .disable }
+        if let schema = config.postgresSchema { pg.searchPath = [schema] }
         // Several connections per loop: migration holds one for the advisory lock while running on others.
         app.databases.use(.postgres(configuration: pg, maxConnectionsPerEventLoop: 4, connectionPoolTimeout: .seconds(30)), as: .psql)
     } else {

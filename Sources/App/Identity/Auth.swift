@@ -55,7 +55,7 @@ enum AuthService {
         record.name = name
         record.createdAt = now
         record.expiresAt = expiresInHours.map { now.addingTimeInterval(Double($0) * 3600) }
-        nonisolated(unsafe) let saved = record
+        let saved = record
         try await Store.write(app) { db in
             try await saved.create(on: db)
             try await AuditLog.append(on: db, at: now, actor: user.actor, action: "token.create", entityType: "api_token",

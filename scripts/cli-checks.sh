@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# End-to-end checks of the lvyue executable: migrate, demo, audit verify (intact, then tampered),
+# and the server answering on a port. Uses a throw-away SQLite file.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+swift build --product lvyue
+bin="$(swift build --show-bin-path)/lvyue"
+work="$(mktemp -d)"
+trap 'kill ${server:-0} 2>/dev/null || true; rm -rf "$work"' EXIT
+export LVYUE_DB="$work/lvyue.sqlite" LVYUE_ADMIN_PASSWORD="ci-admin-password"
+
+fail() { echo "FAIL: $*"; exit 1; }
+
+"$bin" migrate
+"$bin" user create --username ci.legal --name "法务测试" --role legal --department legal --password "ci-password-1"
+"$bin" audit verify || fail "fresh chain should verify"
+
+# serve --demo loads demo data and answers the API
+port=18080
+(cd "$work" && "$bin" serve --demo --port $port > "$work/serve.log" 2>&1) & server=$!
+for _ in $(seq 1 60); do curl -sf "http://127.0.0.1:$port/api/v1/openapi.json" >/dev/null && break; sleep 1; done
+token=$(curl -sf -X POST "http://127.0.0.1:$port/api/v1/auth/token" -H 'Content-Type: application/json' \
+  -d '{"username":"admin","password":"ci-admin-password"}' | python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])')
+count=$(curl -sf "http://127.0.0.1:$port/api/v1/contracts?limit=200" -H "Authorization: Bearer $token" \
+  | python3 -c 'import json,sys; print(len(json.load(sys.stdin)["items"]))')
+[ "$count" = "6" ] || fail "demo should have 6 contracts, got $count"
+status=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/login")
+[ "$status" = "200" ] || fail "login page answered $status"
+kill $server; wait $server 2>/dev/null || true; server=0
+
+# a second start with --demo must not load it twice
+(cd "$work" && "$bin" serve --demo --port $port > "$work/serve2.log" 2>&1) & server=$!
+for _ in $(seq 1 60); do curl -sf "http://127.0.0.1:$port/api/v1/openapi.json" >/dev/null && break; sleep 1; done
+kill $server; wait $server 2>/dev/null || true; server=0
+[ "$(sqlite3 "$LVYUE_DB" 'SELECT count(*) FROM contracts')" = "6" ] || fail "demo loaded twice"
+
+"$bin" audit verify || fail "chain after demo should verify"
+sqlite3 "$LVYUE_DB" "UPDATE audit_events SET actor_name = 'mallory' WHERE seq = 5"
+if "$bin" audit verify 2> "$work/verify.err"; then fail "tampered chain verified"; fi
+grep -q "event 5" "$work/verify.err" || { cat "$work/verify.err"; fail "verify did not name event 5"; }
+echo "cli-checks: 6 passed, 0 failed"
