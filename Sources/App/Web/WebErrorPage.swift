@@ -1,0 +1,56 @@
+import Vapor
+
+/// The friendly error page of every non-API path (called by `LvyueErrorMiddleware`).
+struct ErrorPage: Encodable, Sendable {
+    var status: Int
+    var heading: String
+    var message: String
+    var detail: String?
+    var homeURL: String
+}
+
+enum WebErrorPage {
+    static func render(_ req: Request, status: HTTPResponseStatus, code: String, message: String) async -> Response {
+        // Not signed in (or the session ended): back to the sign-in page, then to where the user was going.
+        if status == .unauthorized {
+            return WebAuthMiddleware.redirectToLogin(req, next: req.method == .GET ? req.url.string : nil)
+        }
+        let t = req.strings
+        let known = t.table["error_code.\(code)"] != nil
+        let page = ErrorPage(status: Int(status.code), heading: t.table["error_status.\(status.code)"] ?? t["error_title"],
+                             message: known ? t["error_code.\(code)"] : t["error_generic"],
+                             detail: status.code >= 500 ? nil : message, homeURL: SitePath.home.path)
+        do {
+            return try await WebView.render(req, "error", title: page.heading, page, status: status)
+        } catch {
+            req.logger.error("error page failed to render", metadata: ["component": "web", "error": "\(error)"])
+            let response = Response(status: status, body: .init(string: "\(status.code) \(t["error_title"])"))
+            response.headers.replaceOrAdd(name: .contentType, value: "text/plain; charset=utf-8")
+            return response
+        }
+    }
+}
+
+/// Registers the web UI: public pages (sign-in), then everything else behind the session and CSRF checks.
+enum WebRoutes {
+    static func register(on app: Application) throws {
+        // Read (and check) the locale files once at boot rather than at the first request.
+        _ = try Localization.load(from: Resources.locales)
+        _ = Localization.shared
+
+        let web = app.grouped(LanguageCookieMiddleware())
+        let login = LoginWebController()
+        login.register(on: web)
+
+        let authed = web.grouped(WebAuthMiddleware(), CSRFMiddleware())
+        authed.post(SitePath.logout, use: login.logout)
+        ContractWebController().register(on: authed)
+        ChildFormRoutes<ClauseForm>().register(on: authed)
+        ChildFormRoutes<ResponsibilityForm>().register(on: authed)
+        ChildFormRoutes<MilestoneForm>().register(on: authed)
+        ChildFormRoutes<PaymentForm>().register(on: authed)
+        MilestoneWebController().register(on: authed)
+        CustomerWebController().register(on: authed)
+        MonitoringWebController().register(on: authed)  // issue #4: dashboard, alerts, escalations, inbox, risk register
+    }
+}
