@@ -38,4 +38,9 @@ kill $server; wait $server 2>/dev/null || true; server=0
 sqlite3 "$LVYUE_DB" "UPDATE audit_events SET actor_name = 'mallory' WHERE seq = 5"
 if "$bin" audit verify 2> "$work/verify.err"; then fail "tampered chain verified"; fi
 grep -q "event 5" "$work/verify.err" || { cat "$work/verify.err"; fail "verify did not name event 5"; }
-echo "cli-checks: 6 passed, 0 failed"
+# calendar arithmetic against an independent reference implementation
+python3 scripts/calendar_reference.py "$bin" 2000 || fail "calendar reference disagrees"
+[ "$("$bin" calendar deadline --calendar cn-workday --from 2026-02-13T16:00:00+08:00 --minutes 240)" = "2026-02-14T11:00:00+08:00" ] \
+  || fail "make-up Saturday deadline"
+if "$bin" calendar deadline --calendar nope --from 2026-02-13T16:00:00+08:00 --minutes 1 2>/dev/null; then fail "unknown calendar accepted"; fi
+echo "cli-checks: 9 passed, 0 failed"

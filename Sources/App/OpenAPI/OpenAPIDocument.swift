@@ -67,9 +67,9 @@ enum S {
         return o
     }
 
-    /// A response object: every listed property is always present (nullable ones as null).
+    /// A response object: every non-nullable property is always present; nullable ones are absent when empty.
     static func response(_ properties: [String: [String: Any]]) -> [String: Any] {
-        object(properties, required: Array(properties.keys))
+        object(properties, required: properties.filter { !($0.value["type"] is [String]) }.map(\.key))
     }
 
     static func page(of item: String) -> [String: Any] {

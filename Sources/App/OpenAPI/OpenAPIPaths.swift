@@ -1,4 +1,5 @@
 import Foundation
+import LvyueCore
 
 /// Operations, grouped the way the routes are registered.
 enum Paths {
@@ -49,6 +50,7 @@ enum Paths {
         ], responses: ["200": "AuditEventPage"], errors: [401, 403, 422]))
 
         for (path, methods) in CalendarPaths.all { for (m, op) in methods { add(path, m, op) } }
+        for (path, methods) in MonitoringPaths.all { for (m, op) in methods { add(path, m, op) } }
         return paths
     }
 
