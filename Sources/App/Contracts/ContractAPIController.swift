@@ -19,8 +19,9 @@ struct ContractChildRoutes<Input: ResourceInput> where Input.Target: ContractChi
     let resource: Resource
 
     func register(on routes: any RoutesBuilder) {
-        routes.get("contracts", ":contractID", path, use: list)
-        routes.post("contracts", ":contractID", path, use: create)
+        // ":id", as on /contracts/:id — RoutingKit refuses two parameter names at one position.
+        routes.get("contracts", ":id", path, use: list)
+        routes.post("contracts", ":id", path, use: create)
         routes.get(path, ":id", use: show)
         routes.patch(path, ":id", use: update)
         routes.delete(path, ":id", use: delete)
@@ -28,7 +29,7 @@ struct ContractChildRoutes<Input: ResourceInput> where Input.Target: ContractChi
 
     @Sendable func list(req: Request) async throws -> Response {
         try Permissions.require(req, .read, resource)
-        let contract = try await Writes.find(Contract.self, try req.pathID("contractID", entity: "contract"), on: req.db)
+        let contract = try await Writes.find(Contract.self, try req.pathID("id", entity: "contract"), on: req.db)
         let page = try PageRequest(req)
         let query = Input.Target.query(on: req.db).filter(.path(["contract_id"], schema: Input.Target.schema), .equal, .bind(contract.id!))
         let rows = try await page.apply(query).all()
@@ -38,7 +39,7 @@ struct ContractChildRoutes<Input: ResourceInput> where Input.Target: ContractChi
 
     @Sendable func create(req: Request) async throws -> Response {
         try Permissions.require(req, .create, resource)
-        let contractID = try req.pathID("contractID", entity: "contract")
+        let contractID = try req.pathID("id", entity: "contract")
         let input = try req.decodeJSON(Input.self)
         _ = try await Writes.find(Contract.self, contractID, on: req.db)
         let model = Input.Target()
@@ -49,6 +50,7 @@ struct ContractChildRoutes<Input: ResourceInput> where Input.Target: ContractChi
         let created = try await Writes.create(req.application, actor: req.actor, pending, prepare: { db in
             try await input.apply(to: pending, creating: true, db: db)
         })
+        await MonitoringHooks.contractChanged(req.application, contractID)  // issue #4: triggers read milestones and payments
         return try .json(created, status: .created, version: created.version)
     }
 
@@ -66,13 +68,19 @@ struct ContractChildRoutes<Input: ResourceInput> where Input.Target: ContractChi
                                               expectedVersion: try Precondition.expectedVersion(req)) { model, db in
             try await input.apply(to: model, creating: false, db: db)
         }
+        if let model = try await Input.Target.find(try req.pathID(entity: Input.Target.entityType), on: req.db) {
+            await MonitoringHooks.contractChanged(req.application, model.contractKey.id)  // issue #4
+        }
         return try .json(updated, version: updated.version)
     }
 
     @Sendable func delete(req: Request) async throws -> Response {
         try Permissions.require(req, .delete, resource)
-        try await Writes.delete(req.application, actor: req.actor, Input.Target.self, id: try req.pathID(entity: Input.Target.entityType),
+        let id = try req.pathID(entity: Input.Target.entityType)
+        let contractID = try await Input.Target.find(id, on: req.db)?.contractKey.id
+        try await Writes.delete(req.application, actor: req.actor, Input.Target.self, id: id,
                                 expectedVersion: try Precondition.expectedVersion(req))
+        if let contractID { await MonitoringHooks.contractChanged(req.application, contractID) }  // issue #4
         return Response(status: .noContent)
     }
 }
@@ -129,6 +137,7 @@ struct ContractAPIController: RouteCollection {
                                               expectedVersion: try Precondition.expectedVersion(req)) { contract, db in
             try await input.apply(to: contract, creating: false, db: db)
         }
+        await MonitoringHooks.contractChanged(req.application, updated.id)  // issue #4: status and dates feed the triggers
         return try .json(updated, version: updated.version)
     }
 
@@ -158,6 +167,7 @@ struct ContractAPIController: RouteCollection {
         let result = try await MilestoneService.recordUpdate(req.application, actor: req.actor,
                                                              milestoneID: try req.pathID(entity: "milestone"),
                                                              expectedVersion: try Precondition.expectedVersion(req), input)
+        await MonitoringHooks.contractChanged(req.application, result.milestone.contractId)  // issue #4
         return try .json(result, status: .created)
     }
 }

@@ -6,6 +6,8 @@ enum Commands {
         app.asyncCommands.use(MigrateCommand(), as: "migrate")
         app.asyncCommands.use(UserCommands(), as: "user")
         app.asyncCommands.use(AuditCommands(), as: "audit")
+        app.asyncCommands.use(CalendarCommands(), as: "calendar")
+        app.asyncCommands.use(SweepCommand(), as: "sweep")
     }
 }
 

@@ -17,6 +17,7 @@ public enum Lvyue {
             try await configure(app)
             if command == "serve" {
                 try await prepare(app, demo: demo)
+                app.lifecycle.use(SweeperLifecycle())
             }
             try await app.execute()
         } catch let error as CLIError {
@@ -32,10 +33,13 @@ public enum Lvyue {
     }
 
     /// Migrates (once, even with several instances starting together) and makes sure the first
-    /// administrator exists; with `demo`, loads the demo data set if it was never loaded.
-    static func prepare(_ app: Application, demo: Bool) async throws {
+    /// administrator exists; with `demo`, loads the demo data set if it was never loaded. `quiet` is for
+    /// commands whose standard output is data (calendar arithmetic): no logs, no first-start banner.
+    static func prepare(_ app: Application, demo: Bool, quiet: Bool = false) async throws {
+        if quiet { app.logger.logLevel = .warning }
         try await migrate(app)
-        try await Bootstrap.ensureAdministrator(app)
+        if !quiet { try await Bootstrap.ensureAdministrator(app) }
+        try await CalendarService.ensureBuiltins(app)
         if demo { try await DemoData.loadOnce(app) }
     }
 

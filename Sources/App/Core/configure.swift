@@ -52,8 +52,10 @@ public func configure(_ app: Application) async throws {
 
     app.routes.defaultMaxBodySize = "1mb"
     app.views.use(.leaf)
+    // Not `.default`: its "visible files only" rule refuses any path with a dot-folder in it, and the bundle
+    // lives under `.build/` during development and tests. Templates stay confined to the views folder.
     app.leaf.sources = .singleSource(NIOLeafFiles(
-        fileio: app.fileio, limits: .default, sandboxDirectory: Resources.views, viewDirectory: Resources.views))
+        fileio: app.fileio, limits: [.toSandbox, .requireExtensions], sandboxDirectory: Resources.views, viewDirectory: Resources.views))
     app.leaf.configuration.rootDirectory = Resources.views
     app.leaf.cache.isEnabled = app.environment.isRelease || app.environment == .testing
 
@@ -71,12 +73,28 @@ enum Migrations {
         app.migrations.add(CreateAuditTrail())
         app.migrations.add(CreateIdentity())
         app.migrations.add(CreateContracts())
+        app.migrations.add(CreateCalendars())
+        // Fulfilment monitoring (issue #4)
+        app.migrations.add(CreateQualityResults())
+        app.migrations.add(CreateRisks())
+        app.migrations.add(CreateAlerts())
+        app.migrations.add(CreateEscalations())
+        app.migrations.add(CreateNotifications())
     }
 }
 
 /// Views, locales and static files ship inside the binary's resource bundle so `lvyue serve` works from any directory.
 enum Resources {
-    static var root: String { Bundle.module.resourcePath.map { $0 + "/Resources/" } ?? "Sources/App/Resources/" }
+    /// Foundation on Linux reports a bundle holding a `Resources` folder with that folder as its `resourcePath`,
+    /// on macOS the bundle itself: accept either rather than doubling `Resources/Resources`.
+    static let root: String = {
+        let fm = FileManager.default
+        for base in [Bundle.module.resourcePath, Bundle.module.bundlePath].compactMap({ $0 }) {
+            if fm.fileExists(atPath: base + "/Resources/Views") { return base + "/Resources/" }
+            if fm.fileExists(atPath: base + "/Views") && base.hasSuffix("/Resources") { return base + "/" }
+        }
+        return "Sources/App/Resources/"
+    }()
     static var views: String { root + "Views/" }
     static var locales: String { root + "Locales/" }
     static var publicDirectory: String { root + "Public/" }

@@ -9,6 +9,8 @@ func routes(_ app: Application) throws {
     try authed.register(collection: IdentityAPIController())
     try authed.register(collection: ContractAPIController())
     try authed.register(collection: AuditAPIController())
+    try authed.register(collection: CalendarAPIController())
+    try MonitoringRoutes.register(on: authed)
 
     try WebRoutes.register(on: app)
 }

@@ -21,6 +21,7 @@ enum DemoData {
             if try await Setting.find(marker, on: db) != nil { return false }
             var seeder = Seeder(db: db, now: now, newID: newID)
             try await seeder.run(passwordHash: hash)
+            try await DemoMonitoring.seed(db: db, now: now, newID: newID)  // issue #4
             try await Setting(key: marker, value: JSONCoding.formatInstant(now)).create(on: db)
             return true
         }

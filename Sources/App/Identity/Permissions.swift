@@ -3,6 +3,8 @@ import Vapor
 /// What a permission is about. One case per route group.
 enum Resource: String, CaseIterable, Sendable {
     case department, user, customer, contract, clause, responsibility, milestone, payment, audit, calendar
+    // Fulfilment monitoring (issue #4)
+    case risk, qualityResult, alert, escalation, notificationChannel
 }
 
 enum Action: String, CaseIterable, Sendable {
@@ -13,6 +15,7 @@ enum Action: String, CaseIterable, Sendable {
 /// (Scoping by department and contract team builds on this table.)
 enum Permissions {
     static func allows(_ role: Role, _ action: Action, _ resource: Resource) -> Bool {
+        if let monitoring = monitoringRule(role, action, resource) { return monitoring }
         switch role {
         case .administrator:
             return true
@@ -41,6 +44,32 @@ enum Permissions {
         case .finance:
             if action == .read { return true }
             return resource == .payment
+        }
+    }
+
+    /// Issue #4: risks, quality results, alerts, escalations, channels. Any staff role reads them; the
+    /// departments that run fulfilment write them; channels and the escalation chain are configured by managers.
+    static func monitoringRule(_ role: Role, _ action: Action, _ resource: Resource) -> Bool? {
+        switch resource {
+        case .risk, .qualityResult, .alert, .escalation, .notificationChannel: break
+        default: return nil
+        }
+        switch role {
+        case .administrator: return true
+        case .customerContact: return false
+        default: break
+        }
+        if action == .read { return true }
+        switch resource {
+        case .notificationChannel: return role == .manager && action != .delete
+        case .risk: return [.manager, .project, .legal].contains(role) && (action != .delete || role == .manager)
+        case .qualityResult: return [.manager, .project, .technical].contains(role) && action != .delete
+        case .alert: return [.manager, .project, .technical, .finance, .legal].contains(role) && action == .update
+        case .escalation:
+            // Every responsible department files 模板3 within 24 h; the project side runs it to closure.
+            if action == .create { return role != .viewer }
+            return [.manager, .project, .technical].contains(role) && action == .update
+        default: return nil
         }
     }
 

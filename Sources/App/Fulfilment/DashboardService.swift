@@ -1,0 +1,228 @@
+import Fluent
+import Foundation
+import LvyueCore
+import SQLKit
+
+/// The portfolio dashboard (履约进度仪表盘, issue #4). Every count is an aggregate in SQL (filtered sums, GROUP BY);
+/// lists are bounded; nothing loads all rows into Swift and no query runs per contract.
+enum DashboardService {
+    static let listLimit = 100
+    static let monitored = RiskEngine.monitoredStatuses.map(\.rawValue)
+
+    static func query(_ filter: DashboardFilter, on db: any Database, now: Date, calendar: WorkCalendar) async throws -> DashboardResponse {
+        let today = LocalDate(date: now, in: JSONCoding.displayTimeZone)
+        let t = today.description
+        let f = where_(filter)
+        let mon: SQLQueryString = "c.status IN (\(binds: monitored))"
+
+        // Contracts
+        let cRow = try await db.sql.raw("""
+            SELECT COUNT(*) AS total, SUM(CASE WHEN \(mon) THEN 1 ELSE 0 END) AS monitored FROM contracts c WHERE \(f)
+            """).first()
+        // Milestones, by derived status
+        let mRow = try await db.sql.raw("""
+            SELECT COUNT(*) AS total,
+              SUM(CASE WHEN m.actual_on IS NOT NULL THEN 1 ELSE 0 END) AS done,
+              SUM(CASE WHEN m.actual_on IS NOT NULL AND m.actual_on > m.planned_on THEN 1 ELSE 0 END) AS done_late,
+              SUM(CASE WHEN m.actual_on IS NULL AND m.planned_on < \(bind: t) THEN 1 ELSE 0 END) AS delayed,
+              SUM(CASE WHEN m.actual_on IS NULL AND m.planned_on >= \(bind: t) AND m.progress > 0 THEN 1 ELSE 0 END) AS in_progress,
+              SUM(CASE WHEN m.actual_on IS NOT NULL OR m.planned_on < \(bind: t) THEN 1 ELSE 0 END) AS due
+            FROM milestones m JOIN contracts c ON c.id = m.contract_id WHERE \(f) AND \(mon)
+            """).first()
+        let pCount = try await db.sql.raw("""
+            SELECT COUNT(*) AS n FROM payment_nodes p JOIN contracts c ON c.id = p.contract_id
+            WHERE \(f) AND \(mon) AND p.received_minor < p.amount_due_minor AND p.due_on < \(bind: t)
+            """).first()
+        let rCount = try await db.sql.raw("""
+            SELECT COUNT(*) AS n FROM risks r JOIN contracts c ON c.id = r.contract_id WHERE \(f) AND r.fired = \(bind: true)
+            """).first()
+        let aRow = try await db.sql.raw("""
+            SELECT COUNT(*) AS n, SUM(CASE WHEN a.level = \(bind: AlertLevel.breach.rawValue) THEN 1 ELSE 0 END) AS breach
+            FROM alerts a JOIN contracts c ON c.id = a.contract_id WHERE \(f) AND a.status <> \(bind: AlertStatus.resolved.rawValue)
+            """).first()
+        let active = [EscalationStatus.open.rawValue, EscalationStatus.inProgress.rawValue]
+        let eRow = try await db.sql.raw("""
+            SELECT COUNT(*) AS n,
+              SUM(CASE WHEN e.raised_at > \(bind: now.addingTimeInterval(-86400)) THEN 1 ELSE 0 END) AS d1,
+              SUM(CASE WHEN e.raised_at <= \(bind: now.addingTimeInterval(-86400)) AND e.raised_at > \(bind: now.addingTimeInterval(-3 * 86400)) THEN 1 ELSE 0 END) AS d3,
+              SUM(CASE WHEN e.raised_at <= \(bind: now.addingTimeInterval(-3 * 86400)) AND e.raised_at > \(bind: now.addingTimeInterval(-7 * 86400)) THEN 1 ELSE 0 END) AS d7
+            FROM escalations e JOIN contracts c ON c.id = e.contract_id WHERE \(f) AND e.status IN (\(binds: active))
+            """).first()
+
+        // Per-contract progress (weight-weighted completion), worst first.
+        let progressRows = try await db.sql.raw("""
+            SELECT c.id, c.number, c.title, c.update_cadence_days, c.starts_on,
+              SUM(m.weight * (CASE WHEN m.actual_on IS NOT NULL THEN 100 ELSE m.progress END)) AS achieved,
+              SUM(m.weight) AS weight,
+              SUM(CASE WHEN m.actual_on IS NULL AND m.planned_on < \(bind: t) THEN 1 ELSE 0 END) AS late
+            FROM contracts c LEFT JOIN milestones m ON m.contract_id = c.id
+            WHERE \(f) AND \(mon)
+            GROUP BY c.id, c.number, c.title, c.update_cadence_days, c.starts_on
+            ORDER BY late DESC, c.number
+            LIMIT \(bind: listLimit)
+            """).all()
+        let listed = try progressRows.map { try $0.decode(column: "id", as: UUID.self) }
+
+        // Delays of the listed contracts (open and late, or finished late) for the summary sentences.
+        var delays: [UUID: [ProgressSummary.Delay]] = [:]
+        var lastUpdate: [UUID: Date] = [:]
+        if !listed.isEmpty {
+            for row in try await db.sql.raw("""
+                SELECT m.contract_id, m.name, m.planned_on, m.actual_on, m.delay_cause, m.delay_reason FROM milestones m
+                WHERE m.contract_id IN (\(binds: listed))
+                  AND ((m.actual_on IS NULL AND m.planned_on < \(bind: t)) OR (m.actual_on IS NOT NULL AND m.actual_on > m.planned_on))
+                """).all() {
+                guard let planned = LocalDate(iso: try row.decode(column: "planned_on", as: String.self)) else { continue }
+                let actual = try row.decode(column: "actual_on", as: String?.self).flatMap(LocalDate.init(iso:))
+                let days = Fulfilment.delayDays(planned: planned, actual: actual, today: today)
+                delays[try row.decode(column: "contract_id", as: UUID.self), default: []].append(
+                    .init(milestone: try row.decode(column: "name", as: String.self), days: days,
+                          reason: try row.decode(column: "delay_reason", as: String?.self), cause: try row.decode(column: "delay_cause", as: String?.self)))
+            }
+            for row in try await db.sql.raw("""
+                SELECT m.contract_id, MAX(u.recorded_at) AS last FROM milestone_updates u JOIN milestones m ON m.id = u.milestone_id
+                WHERE m.contract_id IN (\(binds: listed)) GROUP BY m.contract_id
+                """).all() {
+                if let last = try row.decode(column: "last", as: Date?.self) { lastUpdate[try row.decode(column: "contract_id", as: UUID.self)] = last }
+            }
+        }
+        var stale = 0
+        var summaries: [DashboardResponse.ContractSummary] = []
+        for row in progressRows {
+            let id = try row.decode(column: "id", as: UUID.self)
+            let weight = try row.decode(column: "weight", as: Double?.self) ?? 0
+            let achieved = try row.decode(column: "achieved", as: Double?.self) ?? 0
+            let progress = weight > 0 ? (achieved / weight * 10).rounded() / 10 : 0
+            let cadence = try row.decode(column: "update_cadence_days", as: Int.self)
+            // The progress.update clock: runs from the last update (or the contract's start) for the cadence in calendar days.
+            let startDay = try row.decode(column: "starts_on", as: String?.self).flatMap(LocalDate.init(iso:))
+            let baseline: Date? = lastUpdate[id] ?? startDay.map { $0.startOfDay(in: JSONCoding.displayTimeZone) }
+            var updateStale = false
+            var dueOn: String?
+            if let baseline {
+                var def = StandardClocks.progressUpdate
+                def.target = .calendarDays(cadence)
+                def.calendarId = calendar.id
+                if let clock = try? ClockEngine.evaluate(definition: def, calendar: calendar, events: [ClockInput(.start, at: baseline)], now: now) {
+                    updateStale = clock.state == .breached
+                    dueOn = clock.dueAt.map { LocalDate(date: $0, in: JSONCoding.displayTimeZone).description }
+                }
+            }
+            if updateStale { stale += 1 }
+            let d = delays[id] ?? []
+            summaries.append(.init(
+                id: id, number: try row.decode(column: "number", as: String.self), title: try row.decode(column: "title", as: String.self),
+                progress: progress, lateMilestones: try row.decode(column: "late", as: Int?.self) ?? 0,
+                lastUpdateOn: lastUpdate[id].map { LocalDate(date: $0, in: JSONCoding.displayTimeZone).description },
+                updateCadenceDays: cadence, updateDueOn: dueOn, updateStale: updateStale,
+                summaryZh: ProgressSummary.sentence(progress: progress, delays: d, language: .zhCN),
+                summaryEn: ProgressSummary.sentence(progress: progress, delays: d, language: .en)))
+        }
+
+        let late = try await db.sql.raw("""
+            SELECT m.id, m.contract_id, c.number, m.name, m.planned_on, m.delay_cause, m.delay_reason
+            FROM milestones m JOIN contracts c ON c.id = m.contract_id
+            WHERE \(f) AND \(mon) AND m.actual_on IS NULL AND m.planned_on < \(bind: t)
+            ORDER BY m.planned_on, m.id LIMIT \(bind: listLimit)
+            """).all().map { row -> DashboardResponse.LateMilestone in
+            let planned = try row.decode(column: "planned_on", as: String.self)
+            return .init(milestoneId: try row.decode(column: "id", as: UUID.self), contractId: try row.decode(column: "contract_id", as: UUID.self),
+                         contractNumber: try row.decode(column: "number", as: String.self), name: try row.decode(column: "name", as: String.self),
+                         plannedOn: planned, delayDays: LocalDate(iso: planned).map { max(0, $0.days(to: today)) } ?? 0,
+                         delayCause: try row.decode(column: "delay_cause", as: String?.self),
+                         delayReason: try row.decode(column: "delay_reason", as: String?.self))
+        }
+        let horizon = today.adding(days: 14).description
+        let upcoming = try await db.sql.raw("""
+            SELECT m.id, m.contract_id, c.number, m.name, m.planned_on, m.progress
+            FROM milestones m JOIN contracts c ON c.id = m.contract_id
+            WHERE \(f) AND \(mon) AND m.actual_on IS NULL AND m.planned_on >= \(bind: t) AND m.planned_on <= \(bind: horizon)
+            ORDER BY m.planned_on, m.id LIMIT \(bind: listLimit)
+            """).all().map { row -> DashboardResponse.UpcomingMilestone in
+            let planned = try row.decode(column: "planned_on", as: String.self)
+            return .init(milestoneId: try row.decode(column: "id", as: UUID.self), contractId: try row.decode(column: "contract_id", as: UUID.self),
+                         contractNumber: try row.decode(column: "number", as: String.self), name: try row.decode(column: "name", as: String.self),
+                         plannedOn: planned, daysLeft: LocalDate(iso: planned).map { today.days(to: $0) } ?? 0,
+                         progress: try row.decode(column: "progress", as: Int.self))
+        }
+        let payments = try await db.sql.raw("""
+            SELECT p.id, p.contract_id, c.number, p.name, p.due_on, p.amount_due_minor, p.received_minor
+            FROM payment_nodes p JOIN contracts c ON c.id = p.contract_id
+            WHERE \(f) AND \(mon) AND p.received_minor < p.amount_due_minor AND p.due_on < \(bind: t)
+            ORDER BY p.due_on, p.id LIMIT \(bind: listLimit)
+            """).all().map { row -> DashboardResponse.OverduePayment in
+            let due = try row.decode(column: "due_on", as: String.self)
+            let outstanding = try row.decode(column: "amount_due_minor", as: Int64.self) - row.decode(column: "received_minor", as: Int64.self)
+            return .init(paymentId: try row.decode(column: "id", as: UUID.self), contractId: try row.decode(column: "contract_id", as: UUID.self),
+                         contractNumber: try row.decode(column: "number", as: String.self), name: try row.decode(column: "name", as: String.self),
+                         dueOn: due, outstanding: Money(minorUnits: outstanding).description,
+                         overdueDays: LocalDate(iso: due).map { max(0, $0.days(to: today)) } ?? 0)
+        }
+        let risks = try await db.sql.raw("""
+            SELECT r.id, r.contract_id, c.number, r.description, r.likelihood, r.impact, r.status, r.fired_at, r.last_reason
+            FROM risks r JOIN contracts c ON c.id = r.contract_id WHERE \(f) AND r.fired = \(bind: true)
+            ORDER BY r.likelihood * r.impact DESC, r.id LIMIT \(bind: listLimit)
+            """).all().map { row -> DashboardResponse.FiredRisk in
+            .init(riskId: try row.decode(column: "id", as: UUID.self), contractId: try row.decode(column: "contract_id", as: UUID.self),
+                  contractNumber: try row.decode(column: "number", as: String.self), description: try row.decode(column: "description", as: String.self),
+                  score: try row.decode(column: "likelihood", as: Int.self) * row.decode(column: "impact", as: Int.self),
+                  status: try row.decode(column: "status", as: String.self), firedAt: try row.decode(column: "fired_at", as: Date?.self),
+                  reason: try row.decode(column: "last_reason", as: String?.self))
+        }
+        let alertIDs = try await db.sql.raw("""
+            SELECT a.id FROM alerts a JOIN contracts c ON c.id = a.contract_id
+            WHERE \(f) AND a.status <> \(bind: AlertStatus.resolved.rawValue) ORDER BY a.fired_at DESC, a.id DESC LIMIT 20
+            """).all().map { try $0.decode(column: "id", as: UUID.self) }
+        let ctx = ResponseContext(now: now)
+        let alerts = alertIDs.isEmpty ? [] : try await Alert.query(on: db).filter(\.$id ~~ alertIDs).sort(\.$firedAt, .descending).all().map { $0.response(ctx) }
+        let escalations = try await db.sql.raw("""
+            SELECT e.id, e.number, e.contract_id, c.number AS contract_number, e.level, e.status, e.raised_at, e.resolve_by
+            FROM escalations e JOIN contracts c ON c.id = e.contract_id
+            WHERE \(f) AND e.status IN (\(binds: active)) ORDER BY e.raised_at, e.id LIMIT \(bind: listLimit)
+            """).all().map { row -> DashboardResponse.OpenEscalation in
+            let raised = try row.decode(column: "raised_at", as: Date.self)
+            let resolveBy = try row.decode(column: "resolve_by", as: Date.self)
+            return .init(id: try row.decode(column: "id", as: UUID.self), number: try row.decode(column: "number", as: String.self),
+                         contractId: try row.decode(column: "contract_id", as: UUID.self),
+                         contractNumber: try row.decode(column: "contract_number", as: String.self), level: try row.decode(column: "level", as: Int.self),
+                         status: try row.decode(column: "status", as: String.self), raisedAt: raised, resolveBy: resolveBy,
+                         ageHours: max(0, Int(now.timeIntervalSince(raised) / 3600)), overdue: now > resolveBy)
+        }
+
+        func int(_ row: (any SQLRow)?, _ column: String) throws -> Int { try row?.decode(column: column, as: Int?.self) ?? 0 }
+        let done = try int(mRow, "done"), doneLate = try int(mRow, "done_late"), delayed = try int(mRow, "delayed")
+        let due = try int(mRow, "due"), total = try int(mRow, "total"), inProgress = try int(mRow, "in_progress")
+        let escalationsOpen = try int(eRow, "n"), d1 = try int(eRow, "d1"), d3 = try int(eRow, "d3"), d7 = try int(eRow, "d7")
+        func pct(_ a: Int, _ b: Int) -> Double? { b == 0 ? nil : (Double(a) * 1000 / Double(b)).rounded() / 10 }
+        let counts = DashboardResponse.Counts(
+            contracts: try int(cRow, "total"), contractsMonitored: try int(cRow, "monitored"), milestones: total, milestonesDone: done,
+            milestonesDoneLate: doneLate, milestonesDelayed: delayed, milestonesInProgress: inProgress,
+            milestonesNotStarted: max(0, total - done - delayed - inProgress), milestonesDue: due,
+            onTimeRate: pct(done - doneLate, done), delayRate: pct(delayed + doneLate, due),
+            paymentsOverdue: try int(pCount, "n"), risksFired: try int(rCount, "n"), alertsOpen: try int(aRow, "n"),
+            alertsBreach: try int(aRow, "breach"), escalationsOpen: escalationsOpen, staleContracts: stale)
+        return DashboardResponse(
+            today: t, generatedAt: now, counts: counts, contracts: summaries, lateMilestones: late, upcomingMilestones: upcoming,
+            overduePayments: payments, firedRisks: risks, openAlerts: alerts, openEscalations: escalations,
+            escalationsByAge: .init(under1d: d1, from1to3d: d3, from3to7d: d7, over7d: max(0, escalationsOpen - d1 - d3 - d7)))
+    }
+
+    /// The filter as a WHERE fragment over contracts `c`, with bound parameters.
+    static func where_(_ f: DashboardFilter) -> SQLQueryString {
+        var parts: [SQLQueryString] = ["1 = 1"]
+        if let v = f.customerID { parts.append("c.customer_id = \(bind: v)") }
+        if let v = f.departmentID { parts.append("c.department_id = \(bind: v)") }
+        if let v = f.category { parts.append("c.category = \(bind: v.rawValue)") }
+        if let v = f.ownerID { parts.append("c.owner_id = \(bind: v)") }
+        return parts.joined(separator: " AND ")
+    }
+}
+
+extension LocalDate {
+    /// Midnight of this date in a zone.
+    func startOfDay(in zone: TimeZone) -> Date {
+        var cal = Calendar(identifier: .gregorian)
+        cal.timeZone = zone
+        return cal.date(from: DateComponents(year: year, month: month, day: day)) ?? Date(timeIntervalSince1970: 0)
+    }
+}

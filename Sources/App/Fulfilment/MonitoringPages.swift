@@ -1,0 +1,223 @@
+import Foundation
+import LvyueCore
+
+// Leaf contexts of the monitoring pages (issue #4): one struct per page, built from the same queries as the API.
+
+struct DashboardPage: Encodable, Sendable {
+    struct Counter: Encodable, Sendable { var label: String; var value: String; var alarm: Bool }
+    struct ContractRow: Encodable, Sendable {
+        var number: String; var title: String; var url: String; var monitorURL: String
+        var progressClass: String; var progressText: String; var summary: String; var late: Bool; var stale: Bool; var lastUpdate: String
+    }
+    struct LateRow: Encodable, Sendable { var contract: String; var url: String; var name: String; var planned: String; var days: String; var cause: String }
+    struct SimpleRow: Encodable, Sendable { var contract: String; var url: String; var name: String; var detail: String }
+    struct Bucket: Encodable, Sendable { var label: String; var count: Int }
+
+    var counters: [Counter]
+    var contracts: [ContractRow]
+    var late: [LateRow]
+    var upcoming: [SimpleRow]
+    var payments: [SimpleRow]
+    var risks: [SimpleRow]
+    var alerts: [AlertRow]
+    var escalations: [EscalationRow]
+    var buckets: [Bucket]
+    var alertsURL: String
+    var escalationsURL: String
+
+    init(_ d: DashboardResponse, _ t: Strings) {
+        let c = d.counts
+        func rate(_ v: Double?) -> String { v.map { "\(Int($0.rounded()))%" } ?? "—" }
+        counters = [
+            Counter(label: t["mon_c_contracts"], value: "\(c.contractsMonitored)", alarm: false),
+            Counter(label: t["mon_c_delayed"], value: "\(c.milestonesDelayed)", alarm: c.milestonesDelayed > 0),
+            Counter(label: t["mon_c_on_time_rate"], value: rate(c.onTimeRate), alarm: false),
+            Counter(label: t["mon_c_delay_rate"], value: rate(c.delayRate), alarm: (c.delayRate ?? 0) > 0),
+            Counter(label: t["mon_c_payments_overdue"], value: "\(c.paymentsOverdue)", alarm: c.paymentsOverdue > 0),
+            Counter(label: t["mon_c_risks_fired"], value: "\(c.risksFired)", alarm: c.risksFired > 0),
+            Counter(label: t["mon_c_alerts_open"], value: "\(c.alertsOpen)", alarm: c.alertsBreach > 0),
+            Counter(label: t["mon_c_escalations_open"], value: "\(c.escalationsOpen)", alarm: false),
+            Counter(label: t["mon_c_stale"], value: "\(c.staleContracts)", alarm: c.staleContracts > 0),
+        ]
+        let zh = t.lang == .zhCN
+        contracts = d.contracts.map {
+            ContractRow(number: $0.number, title: $0.title, url: SitePath.contract.path($0.id), monitorURL: MonitorPaths.contractMonitor.path($0.id),
+                        progressClass: Display.widthClass($0.progress), progressText: Display.percent($0.progress),
+                        summary: zh ? $0.summaryZh : $0.summaryEn, late: $0.lateMilestones > 0, stale: $0.updateStale,
+                        lastUpdate: $0.lastUpdateOn ?? "—")
+        }
+        late = d.lateMilestones.map {
+            LateRow(contract: $0.contractNumber, url: MonitorPaths.contractMonitor.path($0.contractId), name: $0.name, planned: $0.plannedOn,
+                    days: t.format("mon_days_late", ["n": "\($0.delayDays)"]),
+                    cause: $0.delayReason ?? $0.delayCause.map { t["delay_cause.\($0)"] } ?? "—")
+        }
+        upcoming = d.upcomingMilestones.map {
+            SimpleRow(contract: $0.contractNumber, url: SitePath.contract.path($0.contractId), name: $0.name,
+                      detail: "\($0.plannedOn) · " + t.format("mon_days_left", ["n": "\($0.daysLeft)"]))
+        }
+        payments = d.overduePayments.map {
+            SimpleRow(contract: $0.contractNumber, url: SitePath.contract.path($0.contractId), name: $0.name,
+                      detail: "\($0.outstanding) · " + t.format("mon_days_overdue", ["n": "\($0.overdueDays)"]))
+        }
+        risks = d.firedRisks.map {
+            SimpleRow(contract: $0.contractNumber, url: MonitorPaths.contractMonitor.path($0.contractId), name: $0.description,
+                      detail: "\(t["mon_score"]) \($0.score)" + ($0.reason.map { " · \($0)" } ?? ""))
+        }
+        alerts = d.openAlerts.map { AlertRow(response: $0, t) }
+        escalations = d.openEscalations.map {
+            EscalationRow(number: $0.number, url: MonitorPaths.escalation.path($0.id), contract: $0.contractNumber, level: $0.level,
+                          status: t["mon_escalation_status.\($0.status)"], statusClass: $0.status, raisedAt: Display.time($0.raisedAt),
+                          onTime: true, raiseText: "", resolveBy: Display.time($0.resolveBy), overdue: $0.overdue,
+                          age: t.format("mon_age_hours", ["n": "\($0.ageHours)"]))
+        }
+        buckets = [Bucket(label: t["mon_age_under1d"], count: d.escalationsByAge.under1d),
+                   Bucket(label: t["mon_age_1to3d"], count: d.escalationsByAge.from1to3d),
+                   Bucket(label: t["mon_age_3to7d"], count: d.escalationsByAge.from3to7d),
+                   Bucket(label: t["mon_age_over7d"], count: d.escalationsByAge.over7d)]
+        alertsURL = MonitorPaths.alerts.path
+        escalationsURL = MonitorPaths.escalations.path
+    }
+}
+
+struct AlertRow: Encodable, Sendable {
+    var title: String
+    var reason: String
+    var level: String
+    var levelClass: String
+    var status: String
+    var firedAt: String
+    var url: String
+    var ackURL: String
+    var escalateURL: String
+    var canAck: Bool
+    var canEscalate: Bool
+
+    init(_ a: Alert, _ t: Strings, canAck: Bool, canEscalate: Bool) {
+        self.init(response: a.response(ResponseContext(now: a.firedAt)), t)
+        self.canAck = canAck && a.status == .open
+        self.canEscalate = canEscalate && a.contractID != nil && a.status != .resolved && a.source != .escalation
+    }
+
+    init(response a: AlertResponse, _ t: Strings) {
+        title = a.title
+        reason = a.reason
+        level = t["mon_alert_level.\(a.level.rawValue)"]
+        levelClass = a.level.rawValue
+        status = t["mon_alert_status.\(a.status.rawValue)"]
+        firedAt = Display.time(a.firedAt)
+        url = a.contractId.map { MonitorPaths.contractMonitor.path($0) } ?? MonitorPaths.alerts.path
+        ackURL = MonitorPaths.alertAck.path(a.id)
+        escalateURL = MonitorPaths.alertEscalate.path(a.id)
+        canAck = false
+        canEscalate = false
+    }
+}
+
+struct AlertsPage: Encodable, Sendable {
+    var showAll: Bool
+    var allURL: String
+    var openURL: String
+    var rows: [AlertRow]
+}
+
+struct EscalationRow: Encodable, Sendable {
+    var number: String
+    var url: String
+    var contract: String
+    var level: Int
+    var status: String
+    var statusClass: String
+    var raisedAt: String
+    var onTime: Bool
+    var raiseText: String
+    var resolveBy: String
+    var overdue: Bool
+    var age: String
+
+    init(number: String, url: String, contract: String, level: Int, status: String, statusClass: String, raisedAt: String, onTime: Bool,
+         raiseText: String, resolveBy: String, overdue: Bool, age: String) {
+        self.number = number; self.url = url; self.contract = contract; self.level = level; self.status = status
+        self.statusClass = statusClass; self.raisedAt = raisedAt; self.onTime = onTime; self.raiseText = raiseText
+        self.resolveBy = resolveBy; self.overdue = overdue; self.age = age
+    }
+
+    init(_ e: EscalationResponse, contractNumber: String, _ t: Strings) {
+        self.init(number: e.number, url: MonitorPaths.escalation.path(e.id), contract: contractNumber, level: e.level,
+                  status: t["mon_escalation_status.\(e.status.rawValue)"], statusClass: e.status.rawValue, raisedAt: Display.time(e.raisedAt),
+                  onTime: e.raisedOnTime, raiseText: e.raisedOnTime ? t["mon_raised_on_time"] : t["mon_raised_late"],
+                  resolveBy: Display.time(e.resolveBy), overdue: e.resolveState == "breached",
+                  age: t.format("mon_age_hours", ["n": "\(e.ageHours)"]))
+    }
+}
+
+struct EscalationsPage: Encodable, Sendable {
+    var rows: [EscalationRow]
+}
+
+struct MeetingRow: Encodable, Sendable { var heldAt: String; var attendees: String; var decisions: String; var resolveBy: String; var recordedBy: String }
+struct EventRow: Encodable, Sendable { var at: String; var kind: String; var from: String; var to: String; var note: String; var actor: String }
+
+struct EscalationPage: Encodable, Sendable {
+    var row: EscalationRow
+    var contractURL: String
+    var description: String
+    var impact: String
+    var initialFix: String
+    var resolution: String
+    var detectedAt: String
+    var raiseDueAt: String
+    var closedAt: String
+    var meetings: [MeetingRow]
+    var events: [EventRow]
+    var canUpdate: Bool
+    var canChangeStatus: Bool
+    var meetingURL: String
+    var statusURL: String
+    var statusOptions: [OptionView]
+    var errors: [String]
+}
+
+struct InboxRow: Encodable, Sendable {
+    var title: String; var body: String; var link: String; var at: String; var unread: Bool; var event: String; var readURL: String
+}
+
+struct InboxPage: Encodable, Sendable {
+    var unread: Int
+    var rows: [InboxRow]
+}
+
+struct RiskRow: Encodable, Sendable {
+    var description: String; var category: String; var score: Int; var band: String; var status: String; var statusClass: String
+    var trigger: String; var fired: Bool; var reason: String; var mitigation: String
+
+    init(_ r: Risk, _ t: Strings) {
+        description = r.summary
+        category = t["mon_risk_category.\(r.category.rawValue)"]
+        score = r.score
+        band = RiskTriggers.band(score: r.score)
+        status = t["mon_risk_status.\(r.status.rawValue)"]
+        statusClass = r.status.rawValue
+        var trig = t["mon_trigger.\(r.triggerKind.rawValue)"]
+        if let d = r.triggerDays { trig += " ≥ \(d)" }
+        if let p = r.triggerPercent { trig += " > \(p)%" }
+        trigger = trig
+        fired = r.fired
+        reason = r.lastReason ?? ""
+        mitigation = r.mitigation ?? "—"
+    }
+}
+
+struct HeatCellView: Encodable, Sendable { var count: Int; var band: String; var label: String }
+struct HeatRow: Encodable, Sendable { var likelihood: Int; var cells: [HeatCellView] }
+
+struct ContractMonitorPage: Encodable, Sendable {
+    var number: String
+    var title: String
+    var contractURL: String
+    var summary: String
+    var progressClass: String
+    var progressText: String
+    var timelineSVG: String
+    var risks: [RiskRow]
+    var heat: [HeatRow]
+}

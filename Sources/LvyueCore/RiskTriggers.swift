@@ -1,0 +1,224 @@
+import Foundation
+
+/// The machine-evaluable trigger conditions of the Risk Pre-assessment Table (风险预判表), issue #4.
+/// Pure: given the facts of one contract and "today", a trigger either fired (with a reason) or did not.
+/// The app reads the facts from the database and keeps alerts; nothing here knows about either.
+public enum RiskTriggerKind: String, Codable, CaseIterable, Sendable {
+    /// A named milestone (or any milestone) is late by at least `days`.
+    case milestoneLate = "milestone_late"
+    /// The forecast finish of the contract lies past its planned finish.
+    case forecastLate = "forecast_late"
+    /// A payment node is overdue by at least `days`.
+    case paymentOverdue = "payment_overdue"
+    /// The latest quality result of a milestone (or of any) is a failure.
+    case qualityFailed = "quality_failed"
+    /// No progress update for at least `days` (default: the contract's cadence).
+    case updateStale = "update_stale"
+    /// The SLA breach rate of the contract's service requests is above `percent`.
+    case slaBreachRate = "sla_breach_rate"
+    /// Fired by a person (the risk's status set to triggered).
+    case manual
+}
+
+public struct RiskTrigger: Codable, Hashable, Sendable {
+    public var kind: RiskTriggerKind
+    /// Threshold in days for milestone_late, payment_overdue, update_stale.
+    public var days: Int?
+    /// milestone_late / quality_failed: one milestone; nil = any.
+    public var milestoneId: UUID?
+    /// sla_breach_rate: threshold in percent.
+    public var percent: Double?
+
+    public init(kind: RiskTriggerKind, days: Int? = nil, milestoneId: UUID? = nil, percent: Double? = nil) {
+        self.kind = kind
+        self.days = days
+        self.milestoneId = milestoneId
+        self.percent = percent
+    }
+
+    /// Problems with the trigger's parameters, by field (empty when valid).
+    public func problems() -> [String: String] {
+        var p: [String: String] = [:]
+        switch kind {
+        case .milestoneLate, .paymentOverdue:
+            if let d = days { if !(0...3650).contains(d) { p["trigger.days"] = "must be between 0 and 3650" } } else { p["trigger.days"] = "is required for \(kind.rawValue)" }
+        case .updateStale:
+            if let d = days, !(1...3650).contains(d) { p["trigger.days"] = "must be between 1 and 3650" }
+        case .slaBreachRate:
+            if let x = percent { if !(0...100).contains(x) || x.isNaN { p["trigger.percent"] = "must be between 0 and 100" } } else { p["trigger.percent"] = "is required for sla_breach_rate" }
+        case .forecastLate, .qualityFailed, .manual:
+            break
+        }
+        if milestoneId != nil && ![.milestoneLate, .qualityFailed].contains(kind) {
+            p["trigger.milestone_id"] = "only milestone_late and quality_failed name a milestone"
+        }
+        return p
+    }
+}
+
+/// What the rules read about one contract.
+public struct ContractFacts: Sendable {
+    public struct MilestoneFact: Sendable {
+        public var id: UUID
+        public var name: String
+        public var planned: LocalDate
+        public var actual: LocalDate?
+        public init(id: UUID, name: String, planned: LocalDate, actual: LocalDate?) {
+            self.id = id; self.name = name; self.planned = planned; self.actual = actual
+        }
+    }
+    public struct PaymentFact: Sendable {
+        public var id: UUID
+        public var name: String
+        public var due: LocalDate
+        public var settled: Bool
+        public init(id: UUID, name: String, due: LocalDate, settled: Bool) {
+            self.id = id; self.name = name; self.due = due; self.settled = settled
+        }
+    }
+    /// The latest quality result of one milestone.
+    public struct QualityFact: Sendable {
+        public var milestoneId: UUID
+        public var milestoneName: String
+        public var passed: Bool
+        public var at: Date
+        public init(milestoneId: UUID, milestoneName: String, passed: Bool, at: Date) {
+            self.milestoneId = milestoneId; self.milestoneName = milestoneName; self.passed = passed; self.at = at
+        }
+    }
+
+    public var today: LocalDate
+    public var plannedFinish: LocalDate?
+    public var milestones: [MilestoneFact]
+    public var payments: [PaymentFact]
+    public var latestQuality: [QualityFact]
+    /// The day of the last progress update (or the contract's start when there was none).
+    public var lastUpdate: LocalDate?
+    public var cadenceDays: Int
+    /// Service requests and how many breached an SLA; nil while the contract has no service requests.
+    public var serviceRequests: (total: Int, breached: Int)?
+
+    public init(today: LocalDate, plannedFinish: LocalDate? = nil, milestones: [MilestoneFact] = [], payments: [PaymentFact] = [],
+                latestQuality: [QualityFact] = [], lastUpdate: LocalDate? = nil, cadenceDays: Int = 7,
+                serviceRequests: (total: Int, breached: Int)? = nil) {
+        self.today = today
+        self.plannedFinish = plannedFinish
+        self.milestones = milestones
+        self.payments = payments
+        self.latestQuality = latestQuality
+        self.lastUpdate = lastUpdate
+        self.cadenceDays = cadenceDays
+        self.serviceRequests = serviceRequests
+    }
+}
+
+public struct TriggerOutcome: Hashable, Sendable {
+    public var fired: Bool
+    /// Why it fired (or the measured state when it did not), in plain English for logs and alerts.
+    public var reason: String
+    /// The measured quantity (days late, days overdue, percent) when there is one.
+    public var measure: Double?
+    /// The entity the firing is about (milestone, payment), for links.
+    public var subjectId: UUID?
+
+    public static func quiet(_ reason: String) -> TriggerOutcome { TriggerOutcome(fired: false, reason: reason, measure: nil, subjectId: nil) }
+}
+
+public enum RiskTriggers {
+    /// Forecast finish: the planned finish pushed by the largest current slip of an open milestone
+    /// (a milestone open past its date delays everything after it by at least as much), or the latest
+    /// actual finish when that is later still. Nil without a planned finish or milestones.
+    public static func forecastFinish(_ facts: ContractFacts) -> LocalDate? {
+        let plannedLast = facts.milestones.map(\.planned).max()
+        guard let planned = facts.plannedFinish ?? plannedLast else { return nil }
+        let base = max(planned, plannedLast ?? planned)
+        let slip = facts.milestones.filter { $0.actual == nil }.map { max(0, $0.planned.days(to: facts.today)) }.max() ?? 0
+        let latestActual = facts.milestones.compactMap(\.actual).max()
+        var forecast = base.adding(days: slip)
+        if let latestActual, latestActual > forecast { forecast = latestActual }
+        return forecast
+    }
+
+    /// - Parameter manuallyTriggered: the risk's status is "triggered" (only the manual kind reads it).
+    public static func evaluate(_ trigger: RiskTrigger, facts: ContractFacts, manuallyTriggered: Bool = false) -> TriggerOutcome {
+        switch trigger.kind {
+        case .milestoneLate:
+            let threshold = max(0, trigger.days ?? 1)
+            let candidates = facts.milestones.filter { trigger.milestoneId == nil || $0.id == trigger.milestoneId }
+            guard !candidates.isEmpty else { return .quiet(trigger.milestoneId == nil ? "no milestones" : "milestone not found") }
+            // An open milestone is late by today − planned; a finished one by actual − planned (it stays fired:
+            // the delay happened). The worst one is reported.
+            let worst = candidates.map { m -> (ContractFacts.MilestoneFact, Int) in
+                (m, Fulfilment.delayDays(planned: m.planned, actual: m.actual, today: facts.today))
+            }.max { $0.1 < $1.1 }!
+            if worst.1 >= max(1, threshold) {
+                return TriggerOutcome(fired: true, reason: "milestone \(worst.0.name) late by \(worst.1) day(s) (threshold \(threshold))",
+                                      measure: Double(worst.1), subjectId: worst.0.id)
+            }
+            return .quiet("worst delay \(worst.1) day(s), threshold \(threshold)")
+
+        case .forecastLate:
+            guard let forecast = forecastFinish(facts) else { return .quiet("no planned finish") }
+            let planned = facts.plannedFinish ?? facts.milestones.map(\.planned).max()!
+            let days = planned.days(to: forecast)
+            if days > 0 {
+                return TriggerOutcome(fired: true, reason: "forecast finish \(forecast) is \(days) day(s) past the planned \(planned)",
+                                      measure: Double(days), subjectId: nil)
+            }
+            return .quiet("forecast finish \(forecast) within plan \(planned)")
+
+        case .paymentOverdue:
+            let threshold = max(0, trigger.days ?? 0)
+            let overdue = facts.payments.filter { !$0.settled }.map { ($0, $0.due.days(to: facts.today)) }.filter { $0.1 > 0 }
+            guard let worst = overdue.max(by: { $0.1 < $1.1 }) else { return .quiet("no overdue payment") }
+            if worst.1 >= max(1, threshold) {
+                return TriggerOutcome(fired: true, reason: "payment \(worst.0.name) overdue by \(worst.1) day(s) (threshold \(threshold))",
+                                      measure: Double(worst.1), subjectId: worst.0.id)
+            }
+            return .quiet("worst overdue \(worst.1) day(s), threshold \(threshold)")
+
+        case .qualityFailed:
+            let failed = facts.latestQuality.filter { !$0.passed && (trigger.milestoneId == nil || $0.milestoneId == trigger.milestoneId) }
+            guard let first = failed.max(by: { $0.at < $1.at }) else { return .quiet("no failed quality result outstanding") }
+            return TriggerOutcome(fired: true, reason: "quality result failed on milestone \(first.milestoneName)",
+                                  measure: Double(failed.count), subjectId: first.milestoneId)
+
+        case .updateStale:
+            let threshold = trigger.days ?? facts.cadenceDays
+            guard let last = facts.lastUpdate else { return .quiet("no progress baseline") }
+            let age = last.days(to: facts.today)
+            if age >= threshold {
+                return TriggerOutcome(fired: true, reason: "no progress update for \(age) day(s) (cadence \(threshold))",
+                                      measure: Double(age), subjectId: nil)
+            }
+            return .quiet("last update \(age) day(s) ago, threshold \(threshold)")
+
+        case .slaBreachRate:
+            // Until the service capability records requests, the rate is undefined: never fired.
+            guard let sr = facts.serviceRequests, sr.total > 0 else { return .quiet("no service requests") }
+            let rate = Double(sr.breached) * 100 / Double(sr.total)
+            let threshold = trigger.percent ?? 0
+            if rate > threshold {
+                return TriggerOutcome(fired: true, reason: "SLA breach rate \(Int(rate.rounded()))% above \(threshold)%",
+                                      measure: rate, subjectId: nil)
+            }
+            return .quiet("SLA breach rate \(Int(rate.rounded()))%")
+
+        case .manual:
+            return manuallyTriggered ? TriggerOutcome(fired: true, reason: "triggered manually", measure: nil, subjectId: nil)
+                : .quiet("manual trigger not set")
+        }
+    }
+
+    /// Risk score of the 5×5 matrix and its band: 1–4 low, 5–9 medium, 10–14 high, 15–25 critical.
+    public static func score(likelihood: Int, impact: Int) -> Int { likelihood * impact }
+
+    public static func band(score: Int) -> String {
+        switch score {
+        case ..<5: "low"
+        case 5..<10: "medium"
+        case 10..<15: "high"
+        default: "critical"
+        }
+    }
+}
