@@ -9,6 +9,7 @@ public enum Lvyue {
         try LoggingSystem.bootstrap(from: &env)
         // `--demo` belongs to `serve`; Vapor's serve command does not know it, so it is taken off here.
         let demo = env.arguments.contains("--demo")
+        env.arguments = CommandLineArguments.escapingNegativeNumbers(env.arguments)
         env.arguments.removeAll { $0 == "--demo" }
         let command = env.arguments.dropFirst().first.flatMap { $0.hasPrefix("-") ? nil : $0 } ?? "serve"
 
@@ -121,5 +122,21 @@ enum Bootstrap {
 
             """)
         }
+    }
+}
+
+enum CommandLineArguments {
+    /// `--days -3` would read as an unknown flag `-3`; the command parser takes a value escaped with `\`.
+    static func escapingNegativeNumbers(_ arguments: [String]) -> [String] {
+        var out: [String] = []
+        for arg in arguments {
+            if let previous = out.last, previous.hasPrefix("--"), arg.count > 1, arg.first == "-",
+               arg.dropFirst().allSatisfy({ $0.isNumber }) {
+                out.append("\\" + arg)
+            } else {
+                out.append(arg)
+            }
+        }
+        return out
     }
 }
