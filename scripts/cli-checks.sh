@@ -34,6 +34,7 @@ for _ in $(seq 1 60); do curl -sf "http://127.0.0.1:$port/api/v1/openapi.json" >
 kill $server; wait $server 2>/dev/null || true; server=0
 [ "$(sqlite3 "$LVYUE_DB" 'SELECT count(*) FROM contracts')" = "6" ] || fail "demo loaded twice"
 
+"$bin" sweep || fail "sweep should exit 0"
 "$bin" audit verify || fail "chain after demo should verify"
 sqlite3 "$LVYUE_DB" "UPDATE audit_events SET actor_name = 'mallory' WHERE seq = 5"
 if "$bin" audit verify 2> "$work/verify.err"; then fail "tampered chain verified"; fi
@@ -43,4 +44,4 @@ python3 scripts/calendar_reference.py "$bin" 2000 || fail "calendar reference di
 [ "$("$bin" calendar deadline --calendar cn-workday --from 2026-02-13T16:00:00+08:00 --minutes 240)" = "2026-02-14T11:00:00+08:00" ] \
   || fail "make-up Saturday deadline"
 if "$bin" calendar deadline --calendar nope --from 2026-02-13T16:00:00+08:00 --minutes 1 2>/dev/null; then fail "unknown calendar accepted"; fi
-echo "cli-checks: 9 passed, 0 failed"
+echo "cli-checks: 10 passed, 0 failed"

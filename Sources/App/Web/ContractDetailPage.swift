@@ -34,6 +34,8 @@ struct ContractDetailPage: Encodable, Sendable {
     var header: Header
     var version: Int
     var editURL: String
+    /// Risk register, timeline and alerts of this contract (fulfilment monitoring).
+    var monitorURL: String
     var statusURL: String
     var statusActions: [StatusAction]
     var clauses: [ClauseRow]
@@ -109,7 +111,7 @@ struct ContractDetailPage: Encodable, Sendable {
             .map { StatusAction(label: t["contract_action.\($0.key)"], value: $0.target.rawValue, danger: $0.target == .terminated) } : []
 
         var page = ContractDetailPage(
-            header: header, version: c.version, editURL: SitePath.contractEdit.path(id), statusURL: SitePath.contractStatus.path(id),
+            header: header, version: c.version, editURL: SitePath.contractEdit.path(id), monitorURL: MonitorPaths.contractMonitor.path(id), statusURL: SitePath.contractStatus.path(id),
             statusActions: actions,
             clauses: clauses.map {
                 ClauseRow(reference: $0.reference ?? "—", category: t.label("clause_category", $0.category), text: $0.text,
