@@ -194,3 +194,23 @@ struct ContractAPITests {
         }
     }
 }
+
+@Suite("PATCH semantics")
+struct PatchSemanticsTests {
+    /// An absent field is left alone; an explicit null clears it.
+    @Test func absentKeepsNullClears() async throws {
+        try await withTestApp { env in
+            let id = try await env.makeContract()
+            _ = try await env.api(.PATCH, "/contracts/\(id)", json: ["description": "含安装调试", "signed_on": "2026-02-20"])
+            let untouched = try await env.api(.PATCH, "/contracts/\(id)", json: ["title": "新标题"])
+            #expect(untouched.string("description") == "含安装调试")
+            #expect(untouched.string("signed_on") == "2026-02-20")
+            let cleared = try await env.api(.PATCH, "/contracts/\(id)", json: ["description": nil, "signed_on": nil])
+            #expect(cleared["description"] == nil)
+            #expect(cleared["signed_on"] == nil)
+            #expect(cleared.string("title") == "新标题")
+            let required = try await env.api(.PATCH, "/contracts/\(id)", json: ["title": nil])
+            #expect(required.errorFields["title"] == "is required")
+        }
+    }
+}

@@ -58,29 +58,6 @@ struct ContractInput: ResourceInput {
     var updateCadenceDays: Patch<Int>
     var description: Patch<String>
 
-    enum CodingKeys: String, CodingKey {
-        case number, title, customerId, category, amount, currency, signedOn, startsOn, endsOn, status, ownerId, departmentId
-        case updateCadenceDays, description
-    }
-
-    init(from decoder: any Decoder) throws {
-        let c = try decoder.container(keyedBy: CodingKeys.self)
-        number = try c.patch(String.self, .number)
-        title = try c.patch(String.self, .title)
-        customerId = try c.patch(UUID.self, .customerId)
-        category = try c.patch(String.self, .category)
-        amount = try c.patch(String.self, .amount)
-        currency = try c.patch(String.self, .currency)
-        signedOn = try c.patch(String.self, .signedOn)
-        startsOn = try c.patch(String.self, .startsOn)
-        endsOn = try c.patch(String.self, .endsOn)
-        status = try c.patch(String.self, .status)
-        ownerId = try c.patch(UUID.self, .ownerId)
-        departmentId = try c.patch(UUID.self, .departmentId)
-        updateCadenceDays = try c.patch(Int.self, .updateCadenceDays)
-        description = try c.patch(String.self, .description)
-    }
-
     func apply(to contract: Contract, creating: Bool, db: any Database) async throws {
         var check = FieldCheck()
         if creating || !number.isAbsent {
@@ -163,15 +140,6 @@ struct ClauseInput: ResourceInput {
     var text: Patch<String>
     var dueOn: Patch<String>
 
-    enum CodingKeys: String, CodingKey { case reference, category, text, dueOn }
-    init(from decoder: any Decoder) throws {
-        let c = try decoder.container(keyedBy: CodingKeys.self)
-        reference = try c.patch(String.self, .reference)
-        category = try c.patch(String.self, .category)
-        text = try c.patch(String.self, .text)
-        dueOn = try c.patch(String.self, .dueOn)
-    }
-
     func apply(to clause: Clause, creating: Bool, db: any Database) async throws {
         var check = FieldCheck()
         if !reference.isAbsent { clause.reference = check.text(reference.value, "reference", max: 40, required: false) }
@@ -213,18 +181,6 @@ struct ResponsibilityInput: ResourceInput {
     var dueOn: Patch<String>
     var collaborators: Patch<[UUID]>
     var status: Patch<String>
-
-    enum CodingKeys: String, CodingKey { case clauseId, departmentId, ownerId, duty, dueOn, collaborators, status }
-    init(from decoder: any Decoder) throws {
-        let c = try decoder.container(keyedBy: CodingKeys.self)
-        clauseId = try c.patch(UUID.self, .clauseId)
-        departmentId = try c.patch(UUID.self, .departmentId)
-        ownerId = try c.patch(UUID.self, .ownerId)
-        duty = try c.patch(String.self, .duty)
-        dueOn = try c.patch(String.self, .dueOn)
-        collaborators = try c.patch([UUID].self, .collaborators)
-        status = try c.patch(String.self, .status)
-    }
 
     func apply(to r: Responsibility, creating: Bool, db: any Database) async throws {
         var check = FieldCheck()
@@ -303,23 +259,6 @@ struct MilestoneInput: ResourceInput {
     var delayReason: Patch<String>
     var nextStep: Patch<String>
     var departmentId: Patch<UUID>
-
-    enum CodingKeys: String, CodingKey {
-        case sequence, name, weight, plannedOn, actualOn, progress, delayCause, delayReason, nextStep, departmentId
-    }
-    init(from decoder: any Decoder) throws {
-        let c = try decoder.container(keyedBy: CodingKeys.self)
-        sequence = try c.patch(Int.self, .sequence)
-        name = try c.patch(String.self, .name)
-        weight = try c.patch(Double.self, .weight)
-        plannedOn = try c.patch(String.self, .plannedOn)
-        actualOn = try c.patch(String.self, .actualOn)
-        progress = try c.patch(Int.self, .progress)
-        delayCause = try c.patch(String.self, .delayCause)
-        delayReason = try c.patch(String.self, .delayReason)
-        nextStep = try c.patch(String.self, .nextStep)
-        departmentId = try c.patch(UUID.self, .departmentId)
-    }
 
     func apply(to m: Milestone, creating: Bool, db: any Database) async throws {
         var check = FieldCheck()
@@ -448,18 +387,6 @@ struct PaymentInput: ResourceInput {
     var receivedAmount: Patch<String>
     var receivedOn: Patch<String>
     var note: Patch<String>
-
-    enum CodingKeys: String, CodingKey { case milestoneId, name, amountDue, dueOn, receivedAmount, receivedOn, note }
-    init(from decoder: any Decoder) throws {
-        let c = try decoder.container(keyedBy: CodingKeys.self)
-        milestoneId = try c.patch(UUID.self, .milestoneId)
-        name = try c.patch(String.self, .name)
-        amountDue = try c.patch(String.self, .amountDue)
-        dueOn = try c.patch(String.self, .dueOn)
-        receivedAmount = try c.patch(String.self, .receivedAmount)
-        receivedOn = try c.patch(String.self, .receivedOn)
-        note = try c.patch(String.self, .note)
-    }
 
     func apply(to p: PaymentNode, creating: Bool, db: any Database) async throws {
         var check = FieldCheck()

@@ -91,10 +91,23 @@ enum Patch<T: Sendable>: Sendable {
     var value: T? { if case .value(let v) = self { v } else { nil } }
 }
 
+extension Patch: Decodable where T: Decodable {
+    init(from decoder: any Decoder) throws {
+        let c = try decoder.singleValueContainer()
+        self = c.decodeNil() ? .null : .value(try c.decode(T.self))
+    }
+}
+
 extension KeyedDecodingContainer {
     func patch<T: Decodable & Sendable>(_ type: T.Type, _ key: Key) throws -> Patch<T> {
         guard contains(key) else { return .absent }
         if try decodeNil(forKey: key) { return .null }
         return .value(try decode(T.self, forKey: key))
+    }
+
+    /// Synthesized `Decodable` conformances call this for `Patch` properties: a missing key is `.absent`
+    /// (the default `decode` would throw), an explicit null is `.null`. So request types need no hand-written init.
+    func decode<T: Decodable & Sendable>(_ type: Patch<T>.Type, forKey key: Key) throws -> Patch<T> {
+        try patch(T.self, key)
     }
 }

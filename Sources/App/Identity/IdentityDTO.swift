@@ -29,12 +29,6 @@ struct UpdateDepartmentRequest: Decodable {
     var name: Patch<String>
     var active: Patch<Bool>
 
-    enum CodingKeys: String, CodingKey { case name, active }
-    init(from decoder: any Decoder) throws {
-        let c = try decoder.container(keyedBy: CodingKeys.self)
-        name = try c.patch(String.self, .name)
-        active = try c.patch(Bool.self, .active)
-    }
 }
 
 extension Department: AuditedModel {
@@ -85,17 +79,6 @@ struct UpdateUserRequest: Decodable {
     var active: Patch<Bool>
     var password: Patch<String>
 
-    enum CodingKeys: String, CodingKey { case displayName, role, departmentId, email, phone, active, password }
-    init(from decoder: any Decoder) throws {
-        let c = try decoder.container(keyedBy: CodingKeys.self)
-        displayName = try c.patch(String.self, .displayName)
-        role = try c.patch(String.self, .role)
-        departmentId = try c.patch(UUID.self, .departmentId)
-        email = try c.patch(String.self, .email)
-        phone = try c.patch(String.self, .phone)
-        active = try c.patch(Bool.self, .active)
-        password = try c.patch(String.self, .password)
-    }
 }
 
 struct CustomerResponse: Content, HasVersion {
@@ -120,15 +103,6 @@ struct CustomerRequest: Decodable {
     var shortName: Patch<String>
     var industry: Patch<String>
     var address: Patch<String>
-
-    enum CodingKeys: String, CodingKey { case name, shortName, industry, address }
-    init(from decoder: any Decoder) throws {
-        let c = try decoder.container(keyedBy: CodingKeys.self)
-        name = try c.patch(String.self, .name)
-        shortName = try c.patch(String.self, .shortName)
-        industry = try c.patch(String.self, .industry)
-        address = try c.patch(String.self, .address)
-    }
 
     func apply(to customer: Customer, creating: Bool) throws {
         var check = FieldCheck()
@@ -162,15 +136,6 @@ struct ContactRequest: Decodable {
     var title: Patch<String>
     var phone: Patch<String>
     var email: Patch<String>
-
-    enum CodingKeys: String, CodingKey { case name, title, phone, email }
-    init(from decoder: any Decoder) throws {
-        let c = try decoder.container(keyedBy: CodingKeys.self)
-        name = try c.patch(String.self, .name)
-        title = try c.patch(String.self, .title)
-        phone = try c.patch(String.self, .phone)
-        email = try c.patch(String.self, .email)
-    }
 
     func apply(to contact: CustomerContact, creating: Bool) throws {
         var check = FieldCheck()
