@@ -12,6 +12,9 @@ enum AlertStatus: String, Codable, CaseIterable, Sendable {
 /// What raised an alert: a risk trigger, a late milestone, an overdue escalation.
 enum AlertSource: String, Codable, CaseIterable, Sendable {
     case risk, milestone, escalation
+    // Issue #6: service clocks — a request's clocks, an inspection's confirmation, an objection's resolution.
+    case serviceRequest = "service_request"
+    case inspection, objection
 }
 
 /// One firing of a monitored condition (issue #4). `(source, source_id, condition_key, firing_seq)` is unique

@@ -32,6 +32,7 @@ extension Alert: AuditedModel {
         case .risk: links["risk"] = "/api/v1/risks/\(sourceID.uuidString.lowercased())"
         case .escalation: links["escalation"] = "/api/v1/escalations/\(sourceID.uuidString.lowercased())"
         case .milestone: links["milestone"] = "/api/v1/milestones/\(sourceID.uuidString.lowercased())"
+        case .serviceRequest, .inspection, .objection: links.merge(ServiceLinks.alertLinks(source, sourceID)) { a, _ in a }
         }
         return AlertResponse(id: id!, source: source, sourceId: sourceID, conditionKey: conditionKey, firingSeq: firingSeq,
                              contractId: contractID, milestoneId: milestoneID, level: level, title: title, reason: reason, status: status,

@@ -25,6 +25,9 @@ enum Sweeper {
         var contracts: Int
         var alertsFired: Int
         var alertsResolved: Int
+        /// Issue #6: service clock alerts fired and inspections opened as requests.
+        var serviceAlertsFired = 0
+        var inspectionsOpened = 0
         var escalationsOverdue: Int
         var deliveriesSent: Int
         var deliveriesFailed: Int
@@ -35,6 +38,8 @@ enum Sweeper {
         let ctx = MonitorContext(now: now, newID: app.deps.newID, actor: actor)
         let calendar = try await app.calendars.calendar(StandardClocks.escalationResolve.calendarId ?? "7x24", on: app.db)
         let key = lockKey(schema: app.config.postgresSchema)
+        // Issue #6 first: a breached service clock feeds the sla_breach_rate trigger evaluated below.
+        let service = try await ServiceSweeper.runOnce(app, ctx: ctx, lockKey: key)
         // Read-only pass outside any transaction: which contracts have a condition that fired or cleared?
         var ids = Set(try await Contract.query(on: app.db).filter(\.$status ~~ RiskEngine.monitoredStatuses).all(\.$id))
         // Contracts that left monitoring still have alerts to clear.
@@ -77,6 +82,8 @@ enum Sweeper {
             report.alertsResolved = done.resolved
             report.escalationsOverdue = done.overdue
         }
+        report.serviceAlertsFired = service.alertsFired
+        report.inspectionsOpened = service.inspectionsOpened
         let sent = try await DeliveryWorker.runOnce(app)
         report.deliveriesSent = sent.sent
         report.deliveriesFailed = sent.failed
@@ -100,7 +107,9 @@ final class SweeperLifecycle: LifecycleHandler, @unchecked Sendable {
                 if Task.isCancelled { break }
                 do {
                     let r = try await Sweeper.runOnce(app)
-                    if r.alertsFired + r.alertsResolved + r.escalationsOverdue + r.deliveriesSent + r.deliveriesFailed > 0 {
+                    let activity = [r.alertsFired, r.alertsResolved, r.escalationsOverdue, r.deliveriesSent, r.deliveriesFailed,
+                                    r.serviceAlertsFired, r.inspectionsOpened].reduce(0, +)
+                    if activity > 0 {
                         app.logger.info("sweep", metadata: ["component": "sweeper", "fired": "\(r.alertsFired)", "resolved": "\(r.alertsResolved)",
                                                             "overdue": "\(r.escalationsOverdue)", "sent": "\(r.deliveriesSent)"])
                     }
@@ -127,6 +136,7 @@ struct SweepCommand: AsyncCommand {
         let r = try await Sweeper.runOnce(context.application)
         context.console.print(r.skipped ? "sweep skipped: another instance holds the sweeper lock"
             : "sweep: \(r.contracts) contract(s), \(r.alertsFired) alert(s) fired, \(r.alertsResolved) resolved, "
-              + "\(r.escalationsOverdue) escalation(s) overdue, \(r.deliveriesSent) delivered, \(r.deliveriesFailed) failed")
+              + "\(r.escalationsOverdue) escalation(s) overdue, \(r.serviceAlertsFired) service clock alert(s), "
+              + "\(r.inspectionsOpened) inspection(s) opened, \(r.deliveriesSent) delivered, \(r.deliveriesFailed) failed")
     }
 }

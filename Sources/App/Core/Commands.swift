@@ -8,6 +8,7 @@ enum Commands {
         app.asyncCommands.use(AuditCommands(), as: "audit")
         app.asyncCommands.use(CalendarCommands(), as: "calendar")
         app.asyncCommands.use(SweepCommand(), as: "sweep")
+        app.asyncCommands.use(ServiceCommands(), as: "service")  // issue #6
     }
 }
 
@@ -36,6 +37,7 @@ struct UserCreateCommand: AsyncCommand {
         @Option(name: "department", help: "department code, e.g. legal") var department: String?
         @Option(name: "password", help: "password (8–128 characters); prompted for when absent") var password: String?
         @Option(name: "email", help: "email address") var email: String?
+        @Option(name: "customer", help: "customer id or exact name, for a customer_contact") var customer: String?
     }
     var help: String { "Create a user." }
 
@@ -49,10 +51,18 @@ struct UserCreateCommand: AsyncCommand {
             }
             departmentID = d.id
         }
+        var customerID: UUID?
+        if let customer = signature.customer {  // issue #5: portal users belong to one customer
+            var found: Customer?
+            if let id = UUID(uuidString: customer) { found = try await Customer.find(id, on: app.db) }
+            if found == nil { found = try await Customer.query(on: app.db).filter(\.$name == customer).first() }
+            guard let found else { throw CLIError("no customer \(customer)") }
+            customerID = found.id
+        }
         let password = signature.password ?? context.console.ask("Password for \(signature.username ?? "the user"):", isSecure: true)
         let request = CreateUserRequest(username: signature.username, displayName: signature.name ?? signature.username,
                                         password: password, role: signature.role ?? Role.viewer.rawValue,
-                                        departmentId: departmentID, customerId: nil, email: signature.email, phone: nil)
+                                        departmentId: departmentID, customerId: customerID, email: signature.email, phone: nil)
         do {
             let user = try await UserService.makeUser(app, request)
             let created = try await Writes.create(app, actor: .system, user)

@@ -60,9 +60,11 @@ public func configure(_ app: Application) async throws {
     app.leaf.cache.isEnabled = app.environment.isRelease || app.environment == .testing
 
     app.middleware = Middlewares()
-    app.middleware.use(LvyueErrorMiddleware())
-    app.middleware.use(FileMiddleware(publicDirectory: Resources.publicDirectory))
+    // Outermost, so error responses (the JSON envelope and the error page) carry the headers too (issue #5).
     app.middleware.use(SecurityHeadersMiddleware())
+    app.middleware.use(LvyueErrorMiddleware())
+    app.middleware.use(SecurityLogMiddleware())  // issue #5: every 403 in the security log
+    app.middleware.use(FileMiddleware(publicDirectory: Resources.publicDirectory))
 
     try routes(app)
     Commands.register(on: app)
@@ -80,6 +82,13 @@ enum Migrations {
         app.migrations.add(CreateAlerts())
         app.migrations.add(CreateEscalations())
         app.migrations.add(CreateNotifications())
+        // After-sales service (issue #6)
+        app.migrations.add(CreateServiceDesk())
+        app.migrations.add(SeedWorkInstructions())
+        // Access control, attachments, sign-in throttling (issue #5)
+        app.migrations.add(CreateLoginFailures())
+        app.migrations.add(CreateContractMembers())
+        app.migrations.add(CreateAttachments())
     }
 }
 
@@ -105,8 +114,15 @@ struct SecurityHeadersMiddleware: AsyncMiddleware {
         let response = try await next.respond(to: request)
         response.headers.replaceOrAdd(name: "X-Content-Type-Options", value: "nosniff")
         response.headers.replaceOrAdd(name: "Referrer-Policy", value: "same-origin")
-        response.headers.replaceOrAdd(name: "Content-Security-Policy",
-                                      value: "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'; form-action 'self'")
+        response.headers.replaceOrAdd(name: "X-Frame-Options", value: "DENY")
+        // A route may set a stricter policy of its own (attachment downloads: `sandbox`).
+        if !response.headers.contains(name: "Content-Security-Policy") {
+            response.headers.replaceOrAdd(name: "Content-Security-Policy",
+                                          value: "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'")
+        }
+        if request.application.config.baseURL.lowercased().hasPrefix("https") {
+            response.headers.replaceOrAdd(name: "Strict-Transport-Security", value: "max-age=31536000")
+        }
         return response
     }
 }

@@ -16,12 +16,15 @@ enum DemoData {
         let hash = try await Passwords.hash(password, app: app)
         let now = app.deps.now()
         let newID = app.deps.newID
+        let serviceClocks = app.serviceClocks  // issue #6
+        let workday = try await app.calendars.calendar("cn-workday", on: app.db)
         let loaded = try await Store.write(app) { db -> Bool in
             // Checked again inside the write lock: two instances starting with --demo load it once.
             if try await Setting.find(marker, on: db) != nil { return false }
             var seeder = Seeder(db: db, now: now, newID: newID)
             try await seeder.run(passwordHash: hash)
             try await DemoMonitoring.seed(db: db, now: now, newID: newID)  // issue #4
+            try await DemoService.seed(db: db, now: now, newID: newID, clocks: serviceClocks, workday: workday)  // issue #6
             try await Setting(key: marker, value: JSONCoding.formatInstant(now)).create(on: db)
             return true
         }

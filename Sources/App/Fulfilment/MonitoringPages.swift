@@ -169,6 +169,7 @@ struct EscalationPage: Encodable, Sendable {
     var closedAt: String
     var meetings: [MeetingRow]
     var events: [EventRow]
+    var attachmentsURL: String  // issue #5
     var canUpdate: Bool
     var canChangeStatus: Bool
     var meetingURL: String

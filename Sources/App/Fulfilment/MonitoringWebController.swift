@@ -110,6 +110,7 @@ struct MonitoringWebController {
                                                 resolveBy: Display.time($0.resolveBy), recordedBy: $0.recordedBy) },
             events: events.map { EventRow(at: Display.time($0.at), kind: t["mon_event." + $0.kind], from: $0.fromValue ?? "", to: $0.toValue ?? "",
                                           note: $0.note ?? "", actor: $0.actorName) },
+            attachmentsURL: AttachmentPaths.escalation.path(id),
             canUpdate: Permissions.allows(role, .update, .escalation) && (e.status == .open || e.status == .inProgress),
             canChangeStatus: Permissions.allows(role, .update, .escalation),
             meetingURL: MonitorPaths.escalationMeeting.path(id), statusURL: MonitorPaths.escalationStatus.path(id),

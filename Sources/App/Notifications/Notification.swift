@@ -8,6 +8,9 @@ enum NotificationEvent: String, Codable, CaseIterable, Sendable {
     case escalationOverdue = "escalation.overdue"
     case escalationLevelledUp = "escalation.levelled_up"
     case milestoneLate = "milestone.late"
+    // Issue #6
+    case serviceClockWarning = "service.clock_warning"
+    case serviceClockBreach = "service.clock_breach"
 }
 
 enum ChannelKind: String, Codable, CaseIterable, Sendable {

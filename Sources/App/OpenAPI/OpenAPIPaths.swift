@@ -8,7 +8,7 @@ enum Paths {
         func add(_ path: String, _ method: String, _ op: [String: Any]) { paths[path, default: [:]][method] = op }
 
         add("/auth/token", "post", Op.make("auth", "Exchange a username and password for a bearer token", body: "TokenRequest",
-                                           responses: ["201": "Token"], errors: [400, 401, 422], security: false))
+                                           responses: ["201": "Token"], errors: [400, 401, 422, 429], security: false))
         add("/openapi.json", "get", Op.make("meta", "This document", responses: ["200": nil], errors: [], security: false))
         add("/me", "get", Op.make("identity", "The calling user", responses: ["200": "User"], errors: [401]))
 
@@ -51,6 +51,8 @@ enum Paths {
 
         for (path, methods) in CalendarPaths.all { for (m, op) in methods { add(path, m, op) } }
         for (path, methods) in MonitoringPaths.all { for (m, op) in methods { add(path, m, op) } }
+        for (path, methods) in ServiceAPIPaths.all { for (m, op) in methods { add(path, m, op) } }  // issue #6
+        for (path, methods) in SecurityPaths.all { for (m, op) in methods { add(path, m, op) } }  // issue #5
         return paths
     }
 
@@ -96,6 +98,7 @@ enum Op {
     static let errorDescriptions: [Int: String] = [
         400: "malformed request", 401: "missing or invalid token", 403: "not allowed for this role", 404: "no such resource",
         409: "duplicate or state conflict", 412: "stale If-Match", 413: "body too large", 422: "invalid fields (error.fields names each)",
+        415: "file type not allowed", 429: "too many attempts (Retry-After says when to retry)",
     ]
 
     static func make(_ tag: String, _ summary: String, params: [[String: Any]] = [], body: String? = nil,

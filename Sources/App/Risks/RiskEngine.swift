@@ -59,6 +59,7 @@ enum RiskEngine {
         var qualityByContract: [UUID: [ContractFacts.QualityFact]] = [:]
         for (mid, fact) in latestQuality { if let m = byID[mid] { qualityByContract[m.$contract.id, default: []].append(fact) } }
 
+        let serviceCounts = try await ServiceFacts.breachCounts(contracts: ids, on: db)  // issue #6: sla_breach_rate
         var result: [UUID: ContractFacts] = [:]
         for c in contracts {
             let id = c.id!
@@ -69,7 +70,7 @@ enum RiskEngine {
             result[id] = ContractFacts(today: today, plannedFinish: c.endsOn.flatMap(LocalDate.init(iso:)),
                                        milestones: milestoneFacts[id] ?? [], payments: paymentFacts[id] ?? [],
                                        latestQuality: qualityByContract[id] ?? [], lastUpdate: baseline,
-                                       cadenceDays: c.updateCadenceDays, serviceRequests: nil)
+                                       cadenceDays: c.updateCadenceDays, serviceRequests: serviceCounts[id])
         }
         return (result, byID)
     }

@@ -1,0 +1,121 @@
+import Fluent
+import Foundation
+import LvyueCore
+
+enum RequestType: String, Codable, CaseIterable, Sendable {
+    case faultRepair = "fault_repair"
+    case consultation, upgrade, inspection, training, other
+}
+
+enum Urgency: String, Codable, CaseIterable, Sendable {
+    case urgent, normal, periodic
+}
+
+/// received → confirmed (or rejected) → responded → remote_support → dispatched → on_site → resolved → signed_off →
+/// closed. Waiting on the customer is a flag (`waiting`), not a status, so the step reached is never lost.
+enum RequestStatus: String, Codable, CaseIterable, Sendable {
+    case received, confirmed, rejected, responded
+    case remoteSupport = "remote_support"
+    case dispatched
+    case onSite = "on_site"
+    case resolved
+    case signedOff = "signed_off"
+    case closed
+
+    var isOpen: Bool { ![.rejected, .closed].contains(self) }
+}
+
+/// A service request: one row of the 后期服务需求处理记录表 (模板4).
+// Fluent models are reference types confined to one task at a time; @unchecked Sendable is Fluent's convention.
+final class ServiceRequest: Model, @unchecked Sendable {
+    static let schema = "service_requests"
+
+    // managed
+    @ID(key: .id) var id: UUID?
+    /// SR-2026-000123.
+    @Field(key: "number") var number: String
+    @Field(key: "version") var version: Int
+    @Field(key: "created_at") var createdAt: Date
+    @Field(key: "updated_at") var updatedAt: Date
+
+    // the form
+    @Field(key: "customer_id") var customerID: UUID
+    @OptionalField(key: "contract_id") var contractID: UUID?
+    @OptionalField(key: "plan_id") var planID: UUID?
+    @OptionalField(key: "inspection_id") var inspectionID: UUID?
+    @Field(key: "channel") var channel: ServiceChannel
+    @Field(key: "type") var type: RequestType
+    @Field(key: "urgency") var urgency: Urgency
+    @Field(key: "remote_solvable") var remoteSolvable: Bool
+    /// Outside the warranty (or without a plan): paid service.
+    @Field(key: "paid_service") var paidService: Bool
+    @Field(key: "title") var title: String
+    @Field(key: "description") var summary: String
+    @OptionalField(key: "contact_name") var contactName: String?
+    @OptionalField(key: "contact_email") var contactEmail: String?
+    @OptionalField(key: "contact_phone") var contactPhone: String?
+    @Field(key: "received_at") var receivedAt: Date
+    @Field(key: "status") var status: RequestStatus
+    @Field(key: "waiting") var waiting: Bool
+    @Field(key: "reopen_count") var reopenCount: Int
+
+    // assignment
+    @OptionalField(key: "engineer_id") var engineerID: UUID?
+    @OptionalField(key: "engineer_name") var engineerName: String?
+    @OptionalField(key: "department_id") var departmentID: UUID?
+
+    // the steps, each with who did it
+    @OptionalField(key: "confirmed_at") var confirmedAt: Date?
+    @OptionalField(key: "confirmed_by") var confirmedBy: String?
+    @OptionalField(key: "rejected_at") var rejectedAt: Date?
+    @OptionalField(key: "rejected_by") var rejectedBy: String?
+    @OptionalField(key: "reject_reason") var rejectReason: String?
+    @OptionalField(key: "responded_at") var respondedAt: Date?
+    @OptionalField(key: "responded_by") var respondedBy: String?
+    @OptionalField(key: "remote_at") var remoteAt: Date?
+    @OptionalField(key: "remote_by") var remoteBy: String?
+    @OptionalField(key: "dispatched_at") var dispatchedAt: Date?
+    @OptionalField(key: "dispatched_by") var dispatchedBy: String?
+    @OptionalField(key: "onsite_at") var onsiteAt: Date?
+    @OptionalField(key: "onsite_by") var onsiteBy: String?
+    @OptionalField(key: "resolved_at") var resolvedAt: Date?
+    @OptionalField(key: "resolved_by") var resolvedBy: String?
+    @OptionalField(key: "solution") var solution: String?
+    @OptionalField(key: "signed_by") var signedBy: String?
+    @OptionalField(key: "signed_at") var signedAt: Date?
+    @OptionalField(key: "closed_at") var closedAt: Date?
+    @OptionalField(key: "closed_by") var closedBy: String?
+
+    // clocks
+    /// The calendar of the plan when the request was received, and the plan's clock policy then (JSON).
+    @Field(key: "calendar_id") var calendarID: String
+    @Field(key: "clock_policy") var clockPolicyJSON: String
+    /// Nearest due time of a running clock — the desk queue sorts on it (indexed).
+    @OptionalField(key: "next_due_at") var nextDueAt: Date?
+    /// When the sweeper must look again: the next warning or breach not yet alerted (indexed).
+    @OptionalField(key: "next_check_at") var nextCheckAt: Date?
+    /// Some clock of this request breached (feeds the sla_breach_rate risk trigger).
+    @Field(key: "breached") var breached: Bool
+
+    init() {}
+
+    var clockPolicy: ClockPolicy {
+        (try? JSONDecoder().decode(ClockPolicy.self, from: Data(clockPolicyJSON.utf8))) ?? ClockPolicy()
+    }
+}
+
+/// One step in a request's history: the clocks are replayed from these.
+final class ServiceRequestEvent: Model, @unchecked Sendable {
+    static let schema = "service_request_events"
+
+    @ID(key: .id) var id: UUID?
+    @Field(key: "request_id") var requestID: UUID
+    @Field(key: "type") var type: String
+    @Field(key: "at") var at: Date
+    @OptionalField(key: "actor_id") var actorID: UUID?
+    @Field(key: "actor_name") var actorName: String
+    @OptionalField(key: "note") var note: String?
+    @Field(key: "recorded_at") var recordedAt: Date
+
+    init() {}
+}

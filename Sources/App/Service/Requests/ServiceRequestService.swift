@@ -1,0 +1,285 @@
+import Fluent
+import Foundation
+import LvyueCore
+import Vapor
+
+/// The use cases of a service request (模板4): create (desk, portal, email, inspection), move it through its steps,
+/// and keep its clocks, stored deadlines and alerts in step. Each write is one transaction with its audit event.
+enum ServiceRequestService {
+    /// Creates a request in its own transaction. The portal (issue #5) calls this with channel `portal`.
+    static func create(_ app: Application, actor: Actor, _ input: ServiceRequestCreateInput) async throws -> ServiceRequestDetail {
+        let ctx = MonitorContext(now: app.deps.now(), newID: app.deps.newID, actor: actor)
+        let clocks = app.serviceClocks
+        let id = try await Store.write(app) { db in
+            try await insert(input, on: db, ctx: ctx, clocks: clocks).id!
+        }
+        return try await detail(id, on: app.db, now: ctx.now, clocks: clocks)
+    }
+
+    /// Creates a request inside the caller's transaction.
+    static func insert(_ input: ServiceRequestCreateInput, inspectionID: UUID? = nil, on db: any Database, ctx: MonitorContext,
+                       clocks: ServiceClockContext) async throws -> ServiceRequest {
+        var check = FieldCheck()
+        let channel = check.oneOf(input.channel ?? ServiceChannel.phone.rawValue, "channel", ServiceChannel.self)
+        let type = check.oneOf(input.type, "type", RequestType.self)
+        let urgency = check.oneOf(input.urgency ?? Urgency.normal.rawValue, "urgency", Urgency.self)
+        let description = check.text(input.description, "description", max: 8000)
+        let title = check.text(input.title, "title", max: 200, required: false)
+        let contactName = check.text(input.contactName, "contact_name", max: 100, required: false)
+        let contactEmail = check.text(input.contactEmail, "contact_email", max: 200, required: false)
+        let contactPhone = check.text(input.contactPhone, "contact_phone", max: 50, required: false)
+        let receivedAt = input.receivedAt ?? ctx.now
+        if receivedAt > ctx.now.addingTimeInterval(300) { check.fail("received_at", "must not be in the future") }
+        if input.customerId == nil && input.contractId == nil { check.fail("customer_id", "customer_id or contract_id is required") }
+        try check.throwIfAny()
+
+        var customerID = input.customerId
+        var contract: Contract?
+        if let cid = input.contractId {
+            guard let c = try await Contract.find(cid, on: db) else { throw AppError.invalid(fields: ["contract_id": "no such contract"]) }
+            if let given = customerID, given != c.$customer.id {
+                throw AppError.invalid(fields: ["customer_id": "is not the customer of contract \(c.number)"])
+            }
+            contract = c
+            customerID = c.$customer.id
+        } else if let given = customerID, try await Customer.find(given, on: db) == nil {
+            throw AppError.invalid(fields: ["customer_id": "no such customer"])
+        }
+        let receivedDay = LocalDate(date: receivedAt, in: JSONCoding.displayTimeZone)
+        let plan = try await ServicePlanService.plan(for: customerID!, contract: contract?.id, on: db, day: receivedDay)
+        if contract == nil, let plan { contract = try await Contract.find(plan.contractID, on: db) }
+        var engineerName: String?
+        if let eid = input.engineerId {
+            guard let u = try await User.find(eid, on: db) else { throw AppError.invalid(fields: ["engineer_id": "no such user"]) }
+            engineerName = u.displayName
+        }
+        try await Writes.requireReference(Department.self, input.departmentId, field: "department_id", on: db)
+
+        let year = receivedDay.year
+        let n = try await Counters.next("service_request.\(year)", on: db)
+        let r = ServiceRequest()
+        r.id = ctx.newID()
+        r.number = String(format: "SR-%04d-%06d", year, n)
+        r.version = 1
+        r.createdAt = ctx.now
+        r.updatedAt = ctx.now
+        r.customerID = customerID!
+        r.contractID = contract?.id
+        r.planID = plan?.id
+        r.inspectionID = inspectionID
+        r.channel = channel!
+        r.type = type!
+        r.urgency = urgency!
+        r.remoteSolvable = input.remoteSolvable ?? false
+        r.paidService = plan.map { !$0.covers(receivedDay) } ?? true
+        r.title = title ?? String(description!.split(separator: "\n").first.map(String.init)?.prefix(60) ?? "")
+        r.summary = description!
+        r.contactName = contactName
+        r.contactEmail = contactEmail
+        r.contactPhone = contactPhone
+        r.receivedAt = receivedAt
+        r.status = .received
+        r.waiting = false
+        r.reopenCount = 0
+        r.engineerID = input.engineerId
+        r.engineerName = engineerName
+        r.departmentID = input.departmentId
+        r.calendarID = plan?.calendarID ?? "cn-workday"
+        r.clockPolicyJSON = plan?.clockPolicyJSON ?? JSONText.encode(ClockPolicy())
+        r.breached = false
+        try await r.create(on: db)
+        try await event(r, "received", at: receivedAt, note: "channel: \(r.channel.rawValue)", on: db, ctx: ctx)
+        try await WorkInstructionService.copyChecklist(for: r, on: db, ctx: ctx)
+        try await refresh(r, on: db, ctx: ctx, clocks: clocks)
+        try await AuditLog.append(on: db, at: ctx.now, actor: ctx.actor, action: "create", entityType: ServiceRequest.entityType,
+                                  entityID: r.id!.uuidString, after: r.response(ResponseContext(now: ctx.now)))
+        return r
+    }
+
+    /// Records one step (`POST /service-requests/{id}/events`).
+    static func record(_ app: Application, actor: Actor, id: UUID, expectedVersion: Int?, _ input: RequestEventInput) async throws -> ServiceRequestDetail {
+        let ctx = MonitorContext(now: app.deps.now(), newID: app.deps.newID, actor: actor)
+        let clocks = app.serviceClocks
+        var check = FieldCheck()
+        let type = check.oneOf(input.type, "type", RequestEventType.self)
+        let note = check.text(input.note, "note", max: 4000, required: false)
+        let at = input.at ?? ctx.now
+        if at > ctx.now.addingTimeInterval(300) { check.fail("at", "must not be in the future") }
+        try check.throwIfAny()
+        try await Store.write(app) { db in
+            let r = try await Writes.find(ServiceRequest.self, id, on: db)
+            try Precondition.check(expectedVersion, against: r)
+            if at < r.receivedAt { throw AppError.invalid(fields: ["at": "must not be before received_at"]) }
+            let before = r.response(ResponseContext(now: ctx.now))
+            try await apply(type!, input, note: note, at: at, to: r, on: db, ctx: ctx)
+            try await event(r, type!.rawValue, at: at, note: note ?? input.reason ?? input.solution ?? input.signerName, on: db, ctx: ctx)
+            r.version += 1
+            r.updatedAt = ctx.now
+            try await refresh(r, on: db, ctx: ctx, clocks: clocks)
+            try await AuditLog.append(on: db, at: ctx.now, actor: actor, action: "event.\(type!.rawValue)", entityType: ServiceRequest.entityType,
+                                      entityID: id.uuidString, before: before, after: r.response(ResponseContext(now: ctx.now)))
+        }
+        return try await detail(id, on: app.db, now: ctx.now, clocks: clocks)
+    }
+
+    private static func conflict(_ r: ServiceRequest, _ what: String) -> AppError {
+        .conflict(code: "invalid_transition", message: "request \(r.number) is \(r.status.rawValue)\(r.waiting ? " (waiting on the customer)" : ""); cannot \(what)")
+    }
+
+    /// The state machine of 模板4.
+    static func apply(_ type: RequestEventType, _ input: RequestEventInput, note: String?, at: Date, to r: ServiceRequest,
+                      on db: any Database, ctx: MonitorContext) async throws {
+        let who = ctx.actor.name
+        let working: [RequestStatus] = [.confirmed, .responded, .remoteSupport, .dispatched, .onSite]
+        switch type {
+        case .confirm:
+            guard r.status == .received else { throw conflict(r, "confirm") }
+            r.status = .confirmed; r.confirmedAt = at; r.confirmedBy = who
+        case .reject:
+            guard r.status == .received else { throw conflict(r, "reject") }
+            var check = FieldCheck()
+            let reason = check.text(input.reason, "reason", max: 2000)
+            try check.throwIfAny()
+            r.status = .rejected; r.rejectedAt = at; r.rejectedBy = who; r.rejectReason = reason
+        case .respond:
+            guard working.contains(r.status), r.respondedAt == nil else { throw conflict(r, "respond") }
+            if r.status == .confirmed { r.status = .responded }
+            r.respondedAt = at; r.respondedBy = who
+        case .remoteStart:
+            guard [.confirmed, .responded].contains(r.status) else { throw conflict(r, "start remote support") }
+            r.status = .remoteSupport; r.remoteAt = at; r.remoteBy = who
+            if r.respondedAt == nil { r.respondedAt = at; r.respondedBy = who }
+        case .dispatch:
+            guard [.confirmed, .responded, .remoteSupport].contains(r.status) else { throw conflict(r, "dispatch") }
+            try await assign(input, to: r, on: db)
+            r.status = .dispatched; r.dispatchedAt = at; r.dispatchedBy = who
+        case .arrive:
+            guard r.status == .dispatched else { throw conflict(r, "arrive on site (dispatch first)") }
+            r.status = .onSite; r.onsiteAt = at; r.onsiteBy = who
+            if r.respondedAt == nil { r.respondedAt = at; r.respondedBy = who }
+        case .resolve:
+            guard working.contains(r.status) else { throw conflict(r, "resolve") }
+            var check = FieldCheck()
+            let solution = check.text(input.solution, "solution", max: 8000)
+            try check.throwIfAny()
+            try await WorkInstructionService.requireMandatoryDone(r, on: db)
+            r.status = .resolved; r.resolvedAt = at; r.resolvedBy = who; r.solution = solution
+            r.waiting = false
+        case .signOff:
+            guard r.status == .resolved else { throw conflict(r, "sign off (resolve first)") }
+            var check = FieldCheck()
+            let signer = check.text(input.signerName, "signer_name", max: 100)
+            try check.throwIfAny()
+            r.status = .signedOff; r.signedBy = signer; r.signedAt = at
+            if let rating = input.rating {
+                try await SatisfactionService.saveRating(rating, request: r, source: "sign_off", at: at, on: db, ctx: ctx)
+            }
+        case .close:
+            guard [.resolved, .signedOff].contains(r.status) else { throw conflict(r, "close") }
+            r.status = .closed; r.closedAt = at; r.closedBy = who; r.waiting = false
+        case .pause:
+            guard r.status.isOpen, r.status != .resolved, r.status != .signedOff, !r.waiting else { throw conflict(r, "pause") }
+            r.waiting = true
+        case .resume:
+            guard r.waiting else { throw conflict(r, "resume (it is not paused)") }
+            r.waiting = false
+        case .reopen:
+            guard [.resolved, .signedOff, .closed].contains(r.status) else { throw conflict(r, "reopen") }
+            r.status = .responded
+            r.reopenCount += 1
+            r.resolvedAt = nil; r.resolvedBy = nil; r.signedAt = nil; r.signedBy = nil; r.closedAt = nil; r.closedBy = nil
+        case .assign:
+            guard r.status.isOpen else { throw conflict(r, "assign") }
+            if input.engineerId == nil && input.departmentId == nil { throw AppError.invalid(fields: ["engineer_id": "engineer_id or department_id is required"]) }
+            try await assign(input, to: r, on: db)
+        case .note:
+            if note == nil { throw AppError.invalid(fields: ["note": "is required"]) }
+        }
+    }
+
+    private static func assign(_ input: RequestEventInput, to r: ServiceRequest, on db: any Database) async throws {
+        if let eid = input.engineerId {
+            guard let u = try await User.find(eid, on: db), u.active else { throw AppError.invalid(fields: ["engineer_id": "no such active user"]) }
+            r.engineerID = eid
+            r.engineerName = u.displayName
+            if input.departmentId == nil, let d = u.$department.id { r.departmentID = d }
+        }
+        if let did = input.departmentId {
+            try await Writes.requireReference(Department.self, did, field: "department_id", on: db)
+            r.departmentID = did
+        }
+    }
+
+    static func event(_ r: ServiceRequest, _ type: String, at: Date, note: String?, on db: any Database, ctx: MonitorContext) async throws {
+        let e = ServiceRequestEvent()
+        e.id = ctx.newID()
+        e.requestID = r.id!
+        e.type = type
+        e.at = at
+        e.actorID = ctx.actor.id
+        e.actorName = ctx.actor.name
+        e.note = note.map { String($0.prefix(4000)) }
+        e.recordedAt = ctx.now
+        try await e.create(on: db)
+    }
+
+    /// Re-evaluates the request's clocks: fires warnings and breaches that are due, resolves alerts of stopped clocks,
+    /// and stores the nearest deadline, the next instant to look again and whether any clock breached. Saves `r`.
+    @discardableResult
+    static func refresh(_ r: ServiceRequest, on db: any Database, ctx: MonitorContext, clocks: ServiceClockContext) async throws -> Int {
+        let events = try await ServiceRequestEvent.query(on: db).filter(\.$requestID == r.id!).sort(\.$at).sort(\.$id).all()
+        let statuses = try await clocks.requestClocks(r, events: events, now: ctx.now, on: db)
+        let existing = try await Alert.query(on: db).filter(\.$source == .serviceRequest).filter(\.$sourceID == r.id!).all()
+        let people = try await ServiceAlerts.people(engineer: r.engineerID, department: r.departmentID, on: db)
+        let subject = ServiceAlerts.Subject(source: .serviceRequest, id: r.id!, contractID: r.contractID, label: "\(r.number) \(r.title)",
+                                            link: ServiceSitePaths.request.path(r.id!), users: people.users, departments: people.departments)
+        var fired = 0
+        var nextCheck: Date?
+        var nextDue: Date?
+        let open = r.status.isOpen
+        for s in statuses {
+            if open {
+                let result = try await ServiceAlerts.process(s, seq: ServiceAlerts.seq(for: s.name, reopenCount: r.reopenCount),
+                                                             subject: subject, existing: existing, on: db, ctx: ctx)
+                fired += result.fired
+                if let n = result.next { nextCheck = min(nextCheck ?? n, n) }
+                if s.stoppedAt == nil, s.state == .running || s.state == .breached, let due = s.dueAt { nextDue = min(nextDue ?? due, due) }
+            }
+        }
+        if !open {
+            for a in existing where a.status != .resolved { try await AlertFiring.resolve(a, on: db, ctx: ctx) }
+        }
+        r.nextDueAt = nextDue
+        r.nextCheckAt = nextCheck
+        r.breached = statuses.contains { $0.state == .breached }
+        try await r.save(on: db)
+        return fired
+    }
+
+    /// The request with its clocks, checklist, toolkit, history, rating, follow-ups and objections.
+    static func detail(_ id: UUID, on db: any Database, now: Date, clocks: ServiceClockContext) async throws -> ServiceRequestDetail {
+        let r = try await Writes.find(ServiceRequest.self, id, on: db)
+        let events = try await ServiceRequestEvent.query(on: db).filter(\.$requestID == id).sort(\.$at).sort(\.$id).all()
+        var views = try await clocks.requestClocks(r, events: events, now: now, on: db).map { ClockView($0) }
+        let objections = try await Objection.query(on: db).filter(\.$requestID == id).sort(\.$raisedAt).all()
+        for o in objections {
+            views.append(ClockView(try await clocks.objectionClock(o, policy: r.clockPolicy, now: now, on: db), subjectId: o.id))
+        }
+        let checklist = try await ChecklistItem.query(on: db).filter(\.$requestID == id).sort(\.$position).all()
+        let instructionID = checklist.first?.instructionID
+        let toolkit = try await instructionID.asyncMap { try await WorkInstruction.find($0, on: db) }??.toolkit ?? []
+        let rating = try await ServiceRating.query(on: db).filter(\.$requestID == id).first()
+        let followUps = try await FollowUp.query(on: db).filter(\.$requestID == id).sort(\.$calledAt).all()
+        let ctx = ResponseContext(now: now)
+        return ServiceRequestDetail(request: r.response(ctx), clocks: views, checklist: checklist.map { $0.response(ctx) }, toolkit: toolkit,
+                                    events: events.map { RequestEventResponse($0) }, rating: rating.map { RatingResponse($0) },
+                                    followUps: followUps.map { FollowUpResponse($0) }, objections: objections.map { $0.response(ctx) })
+    }
+}
+
+extension Optional {
+    func asyncMap<U>(_ transform: (Wrapped) async throws -> U) async rethrows -> U? {
+        guard let self else { return nil }
+        return try await transform(self)
+    }
+}
