@@ -19,9 +19,19 @@ struct LvyueErrorMiddleware: AsyncMiddleware {
                 if mapped.status == .unauthorized {
                     response.headers.replaceOrAdd(name: .wwwAuthenticate, value: "Bearer")
                 }
+                Self.keepRetryAfter(error, response)
                 return response
             }
-            return await WebErrorPage.render(request, status: mapped.status, code: mapped.code, message: mapped.message)
+            let page = await WebErrorPage.render(request, status: mapped.status, code: mapped.code, message: mapped.message)
+            Self.keepRetryAfter(error, page)
+            return page
+        }
+    }
+
+    /// A throttled request (issue #5) says when to come back.
+    static func keepRetryAfter(_ error: any Error, _ response: Response) {
+        if let abort = error as? any AbortError, let value = abort.headers.first(name: "Retry-After") {
+            response.headers.replaceOrAdd(name: "Retry-After", value: value)
         }
     }
 
@@ -45,6 +55,7 @@ struct LvyueErrorMiddleware: AsyncMiddleware {
             case .badRequest: "bad_request"
             case .unauthorized: "unauthorized"
             case .forbidden: "forbidden"
+            case .tooManyRequests: "too_many_requests"
             default: e.status.code >= 500 ? "internal" : "error"
             }
             let message = e.status == .notFound && e.reason == "Not Found" ? "no such route" : e.reason

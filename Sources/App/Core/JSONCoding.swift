@@ -34,7 +34,10 @@ enum JSONCoding {
     }()
 
     static func formatInstant(_ date: Date, in zone: TimeZone = displayTimeZone) -> String {
-        Date.ISO8601FormatStyle(timeSeparator: .colon, timeZoneSeparator: .colon, includingFractionalSeconds: false, timeZone: zone)
+        // Before standard time zones (Shanghai before 1901: local mean time, +08:05:43) the offset has seconds,
+        // which RFC 3339 cannot express; such instants are written in UTC (found by API fuzzing, issue #5).
+        let zone = zone.secondsFromGMT(for: date) % 60 == 0 ? zone : TimeZone(identifier: "UTC")!
+        return Date.ISO8601FormatStyle(timeSeparator: .colon, timeZoneSeparator: .colon, includingFractionalSeconds: false, timeZone: zone)
             .format(date)
     }
 

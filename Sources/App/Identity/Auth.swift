@@ -14,6 +14,7 @@ enum Passwords {
     static func policyProblem(_ password: String) -> String? {
         if password.count < 8 { return "must be at least 8 characters" }
         if password.count > 128 { return "must be at most 128 characters" }
+        if CommonPasswords.contains(password) { return "is too common; choose a less guessable password" }  // issue #5
         return nil
     }
 
@@ -45,6 +46,36 @@ enum AuthService {
         return user
     }
 
+    /// A sign-in through either front door (web form, `POST /auth/token`), throttled per account and per address
+    /// (issue #5): refused with `LoginThrottle.Locked` (429) while over the limit; every failure and success is in
+    /// the security log.
+    static func signIn(_ req: Request, username: String, password: String, channel: String) async throws -> User {
+        let app = req.application
+        let address = SecurityLog.address(req)
+        do {
+            try await LoginThrottle.check(app, username: username, address: address)
+        } catch let locked as LoginThrottle.Locked {
+            await SecurityLog.record(app, actor: .system, action: "login.throttled", subject: LoginThrottle.key(username),
+                                     detail: ["username": LoginThrottle.key(username), "address": address, "channel": channel])
+            throw locked
+        }
+        let user: User
+        do {
+            user = try await authenticate(app, username: username, password: password)
+        } catch {
+            await LoginThrottle.recordFailure(app, username: username, address: address, channel: channel)
+            throw error
+        }
+        let now = app.deps.now()
+        let actor = user.actor, name = user.username
+        try await Store.write(app) { db in
+            try await LoginThrottle.clear(app, username: name, on: db)
+            try await SecurityLog.append(on: db, at: now, actor: actor, action: "login.succeeded", subject: name,
+                                         detail: ["username": name, "address": address, "channel": channel])
+        }
+        return user
+    }
+
     static func issueToken(_ app: Application, user: User, name: String, expiresInHours: Int?) async throws -> TokenResponse {
         let now = app.deps.now()
         let token = app.deps.randomToken()
@@ -58,7 +89,8 @@ enum AuthService {
         let saved = record
         try await Store.write(app) { db in
             try await saved.create(on: db)
-            try await AuditLog.append(on: db, at: now, actor: user.actor, action: "token.create", entityType: "api_token",
+            // Issue #5: token creation is a security event.
+            try await AuditLog.append(on: db, at: now, actor: user.actor, action: "token.create", entityType: SecurityLog.entityType,
                                       entityID: saved.id!.uuidString, after: ["name": name, "user": user.username])
         }
         return TokenResponse(token: token, expiresAt: record.expiresAt)

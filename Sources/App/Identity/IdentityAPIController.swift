@@ -15,7 +15,7 @@ struct AuthAPIController: RouteCollection {
         let hours = check.range(body.expiresInHours, "expires_in_hours", 1...(24 * 365), required: false)
         let name = check.text(body.name, "name", max: 100, required: false) ?? "api"
         try check.throwIfAny()
-        let user = try await AuthService.authenticate(req.application, username: username!, password: password)
+        let user = try await AuthService.signIn(req, username: username!, password: password, channel: "api")
         let issued = try await AuthService.issueToken(req.application, user: user, name: name, expiresInHours: hours ?? 24 * 30)
         return try .json(issued, status: .created)
     }
@@ -117,7 +117,11 @@ struct IdentityAPIController: RouteCollection {
         try Permissions.require(req, .create, .user)
         let body = try req.decodeJSON(CreateUserRequest.self)
         let user = try await UserService.makeUser(req.application, body)
-        let created = try await Writes.create(req.application, actor: req.actor, user)
+        let now = req.now, actor = req.actor, username = user.username, role = user.role.rawValue
+        let created = try await Writes.create(req.application, actor: req.actor, user, prepare: { db in
+            try await SecurityLog.append(on: db, at: now, actor: actor, action: "user.create", subject: username,
+                                         detail: ["username": username, "role": role])
+        })
         return try .json(created, status: .created, version: created.version)
     }
 
@@ -132,9 +136,21 @@ struct IdentityAPIController: RouteCollection {
         let body = try req.decodeJSON(UpdateUserRequest.self)
         let id = try req.pathID(entity: "user")
         let changes = try await UserService.validate(req.application, body)
+        let now = req.now, actor = req.actor
         let updated = try await Writes.update(req.application, actor: req.actor, User.self, id: id,
                                               expectedVersion: try Precondition.expectedVersion(req)) { user, db in
+            let (wasActive, oldRole) = (user.active, user.role)
             try await changes.apply(to: user, db: db)
+            // Issue #5: deactivation ends sessions and tokens at once; role, activity and password changes are security events.
+            if wasActive && !user.active { try await AccountService.endEverything(of: id, at: now, on: db) }
+            var detail: [String: String] = [:]
+            if oldRole != user.role { detail["role"] = "\(oldRole.rawValue) → \(user.role.rawValue)" }
+            if wasActive != user.active { detail["active"] = String(user.active) }
+            if changes.passwordHash != nil { detail["password"] = "reset by \(actor.name)" }
+            if !detail.isEmpty {
+                detail["username"] = user.username
+                try await SecurityLog.append(on: db, at: now, actor: actor, action: "user.change", subject: user.username, detail: detail)
+            }
         }
         return try .json(updated, version: updated.version)
     }

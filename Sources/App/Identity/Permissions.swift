@@ -5,6 +5,10 @@ enum Resource: String, CaseIterable, Sendable {
     case department, user, customer, contract, clause, responsibility, milestone, payment, audit, calendar
     // Fulfilment monitoring (issue #4)
     case risk, qualityResult, alert, escalation, notificationChannel
+    // Issue #5: a contract's team, files on milestones and escalations.
+    case contractTeam, attachment
+    // After-sales service (issue #6)
+    case servicePlan, serviceRequest, workInstruction, serviceTriage
 }
 
 enum Action: String, CaseIterable, Sendable {
@@ -12,10 +16,14 @@ enum Action: String, CaseIterable, Sendable {
 }
 
 /// The permission matrix, in one place: role × action × resource. Every API route and web page asks here.
-/// (Scoping by department and contract team builds on this table.)
+/// On top of it, `ContractScope` limits the writes of department staff to the contracts whose team includes them
+/// (issue #5), and `CustomerScope` limits customer contacts to their own customer's records.
+/// The README's table is generated from this (`Permissions.markdownTable`, checked by `PermissionMatrixTests`).
 enum Permissions {
     static func allows(_ role: Role, _ action: Action, _ resource: Resource) -> Bool {
         if let monitoring = monitoringRule(role, action, resource) { return monitoring }
+        if let service = ServicePermissions.rule(role, action, resource) { return service }
+        if let security = securityRule(role, action, resource) { return security }
         switch role {
         case .administrator:
             return true
@@ -73,10 +81,51 @@ enum Permissions {
         }
     }
 
+    /// Issue #5: the contract team is managed by those who manage the contract; attachments are read by whoever reads
+    /// the parent record and added by whoever works it (the parent's own rule is checked again by the attachment routes).
+    static func securityRule(_ role: Role, _ action: Action, _ resource: Resource) -> Bool? {
+        switch resource {
+        case .contractTeam:
+            switch role {
+            case .administrator, .manager: return true
+            case .customerContact: return false
+            case .legal, .project: return action != .approve
+            default: return action == .read
+            }
+        case .attachment:
+            switch role {
+            case .administrator: return true
+            case .customerContact: return false  // the portal serves customers their own files
+            case .viewer: return action == .read
+            case .manager: return action != .approve
+            default: return [.read, .create, .delete].contains(action)  // delete: one's own uploads only (AttachmentService)
+            }
+        default: return nil
+        }
+    }
+
     static func require(_ req: Request, _ action: Action, _ resource: Resource) throws {
         let user = try req.user
         guard allows(user.role, action, resource) else {
             throw AppError.forbidden("role \(user.role.rawValue) may not \(action.rawValue) \(resource.rawValue)")
         }
+    }
+}
+
+extension Permissions {
+    /// The matrix as the README shows it: one row per resource, one column per role, letters for the actions
+    /// (r read, c create, u update, d delete, a approve). Staff writes are further limited by `ContractScope`.
+    static func markdownTable() -> String {
+        let roles = Role.allCases
+        var lines = ["| resource | " + roles.map { $0.rawValue }.joined(separator: " | ") + " |",
+                     "|---|" + roles.map { _ in "---" }.joined(separator: "|") + "|"]
+        for resource in Resource.allCases {
+            let cells = roles.map { role -> String in
+                let letters = Action.allCases.filter { allows(role, $0, resource) }.map { String($0.rawValue.prefix(1)) }.joined()
+                return letters.isEmpty ? "—" : letters
+            }
+            lines.append("| \(resource.rawValue) | " + cells.joined(separator: " | ") + " |")
+        }
+        return lines.joined(separator: "\n")
     }
 }

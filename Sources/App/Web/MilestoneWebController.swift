@@ -19,6 +19,7 @@ struct MilestonePage: Encodable, Sendable {
     var delayReason: String?
     var nextStep: String?
     var editURL: String
+    var attachmentsURL: String  // issue #5
     var canUpdate: Bool
     var form: FormPage
     var hasHistory: Bool
@@ -64,7 +65,7 @@ struct MilestonePage: Encodable, Sendable {
             weight: Display.number(m.weight), department: department?.name ?? "—",
             delayLabel: delay > 0 ? t.format("late_days", ["n": String(delay)]) : nil,
             delayCause: m.delayCause.map { t.label("delay_cause", $0) }, delayReason: m.delayReason, nextStep: m.nextStep,
-            editURL: SitePath.milestoneEdit.path(id), canUpdate: canUpdate, form: form, hasHistory: !updates.isEmpty,
+            editURL: SitePath.milestoneEdit.path(id), attachmentsURL: AttachmentPaths.milestone.path(id), canUpdate: canUpdate, form: form, hasHistory: !updates.isEmpty,
             history: updates.map { u in
                 UpdateRow(time: Display.time(u.recordedAt), author: u.authorName, progress: "\(u.progress)%", actualOn: u.actualOn,
                           delayCause: u.delayCause.map { t.label("delay_cause", $0) }, delayReason: u.delayReason, nextStep: u.nextStep,

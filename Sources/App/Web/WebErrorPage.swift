@@ -42,8 +42,14 @@ enum WebRoutes {
         let login = LoginWebController()
         login.register(on: web)
 
-        let authed = web.grouped(WebAuthMiddleware(), CSRFMiddleware())
-        authed.post(SitePath.logout, use: login.logout)
+        let session = web.grouped(WebAuthMiddleware(), CSRFMiddleware())
+        session.post(SitePath.logout, use: login.logout)
+        // Issue #5: one's own account (staff and customers), the customer portal, and the staff pages — which customer
+        // contacts never reach and where department staff change only their own contracts.
+        AccountWebController().register(on: session)
+        PortalWebController().register(on: session.grouped(CustomerOnlyMiddleware()))
+        let authed = session.grouped(StaffOnlyMiddleware(), ContractScopeMiddleware())
+        AttachmentWebController().register(on: authed)
         ContractWebController().register(on: authed)
         ChildFormRoutes<ClauseForm>().register(on: authed)
         ChildFormRoutes<ResponsibilityForm>().register(on: authed)
@@ -52,6 +58,8 @@ enum WebRoutes {
         MilestoneWebController().register(on: authed)
         CustomerWebController().register(on: authed)
         MonitoringWebController().register(on: authed)  // issue #4: dashboard, alerts, escalations, inbox, risk register
+        ServiceWebController().register(on: authed)  // issue #6: service desk, requests, plans, triage
+        RatingWebController().register(on: web)  // issue #6: the public rating page of a tokenized link
         CalendarWebController().register(on: authed)
     }
 }

@@ -7,6 +7,11 @@ enum WebCookies {
     /// Double-submit token for the sign-in form, before a session (and its CSRF token) exists.
     static let loginCSRF = "lvyue_csrf"
 
+    /// The cookie names actually used: over TLS they carry the `__Host-` prefix (issue #5, ASVS 3.3.1), which makes the
+    /// browser insist on Secure, Path=/ and no Domain — a sibling subdomain cannot plant or overwrite them.
+    static func sessionName(_ req: Request) -> String { secure(req) ? "__Host-" + session : session }
+    static func loginCSRFName(_ req: Request) -> String { secure(req) ? "__Host-" + loginCSRF : loginCSRF }
+
     /// `Secure` when the site is served over https (`LVYUE_BASE_URL`); a plain-http intranet install still works.
     static func secure(_ req: Request) -> Bool { req.application.config.baseURL.lowercased().hasPrefix("https") }
 
@@ -103,7 +108,7 @@ extension Request {
 struct WebAuthMiddleware: AsyncMiddleware {
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
         let now = request.now
-        if let token = request.cookies[WebCookies.session]?.string,
+        if let token = request.cookies[WebCookies.sessionName(request)]?.string,
            let found = try await WebSessionService.resolve(token, now: now, on: request.db) {
             try await WebSessionService.touch(request.application, found.session, now: now)
             request.webSession = found.session
@@ -122,7 +127,7 @@ struct WebAuthMiddleware: AsyncMiddleware {
             location += "?" + (c.percentEncodedQuery ?? "")
         }
         let response = req.redirect(to: location, redirectType: .normal)
-        if req.cookies[WebCookies.session] != nil { response.cookies[WebCookies.session] = WebCookies.expired(req) }
+        if req.cookies[WebCookies.sessionName(req)] != nil { response.cookies[WebCookies.sessionName(req)] = WebCookies.expired(req) }
         return response
     }
 }
@@ -142,6 +147,8 @@ struct CSRFMiddleware: AsyncMiddleware {
 
     static func submittedToken(_ req: Request) -> String? {
         if let header = req.headers.first(name: "X-CSRF-Token"), !header.isEmpty { return header }
+        // File upload forms (issue #5) are multipart; their token is a form part like any other field.
+        if req.headers.contentType?.type == "multipart" { return try? req.content.get(String.self, at: "csrf_token") }
         return FormBody(req).string("csrf_token")
     }
 

@@ -15,6 +15,8 @@ struct NavItem: Encodable, Sendable {
         ("nav_alerts", MonitorPaths.alerts, .alert),
         ("nav_escalations", MonitorPaths.escalations, .escalation),
         ("nav_inbox", MonitorPaths.notifications, .contract),
+        ("nav_service", ServiceSitePaths.desk, .serviceRequest),  // issue #6
+        ("nav_service_mine", ServiceSitePaths.mine, .serviceRequest),
         ("nav_calendars", CalendarWebPaths.list, .calendar),
     ]
 
@@ -36,6 +38,7 @@ struct Shell: Encodable, Sendable {
     var csrf: String
     var langSwitchURL: String
     var logoutURL: String
+    var passwordURL: String
     var homeURL: String
     var notice: String?
 
@@ -44,7 +47,8 @@ struct Shell: Encodable, Sendable {
         let user = req.auth.get(User.self)
         return Shell(lang: t.lang.rawValue, title: title, userName: user?.displayName, userRole: user.map { t.label("role", $0.role) },
                      nav: NavItem.visible(to: user?.role, currentPath: req.url.path, t), csrf: req.webSession?.csrfToken ?? "",
-                     langSwitchURL: switchURL(req, to: t.lang.other), logoutURL: SitePath.logout.path, homeURL: SitePath.home.path,
+                     langSwitchURL: switchURL(req, to: t.lang.other), logoutURL: SitePath.logout.path,
+                     passwordURL: AccountPaths.password.path, homeURL: SitePath.home.path,
                      notice: req.query[String.self, at: "notice"].flatMap { Notice(rawValue: $0) }.map { t["notice_" + $0.rawValue] })
     }
 

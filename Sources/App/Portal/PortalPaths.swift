@@ -1,0 +1,23 @@
+import Vapor
+
+/// Paths of the customer portal (issue #5); routes and links both come from here.
+enum PortalPaths {
+    static let home = SiteRoute(template: "/portal")
+    static let contract = SiteRoute1(template: "/portal/contracts/:id")
+    static let attachment = SiteRoute1(template: "/portal/attachments/:id")
+}
+
+/// Paths of a user's own account pages (staff and customers alike).
+enum AccountPaths {
+    static let password = SiteRoute(template: "/account/password")
+}
+
+/// Web paths of attachments (staff side).
+enum AttachmentPaths {
+    static let milestone = SiteRoute1(template: "/milestones/:id/attachments")
+    static let escalation = SiteRoute1(template: "/escalations/:id/attachments")
+    static let download = SiteRoute1(template: "/attachments/:id/download")
+    static let delete = SiteRoute1(template: "/attachments/:id/delete")
+
+    static func page(_ parent: AttachmentParent) -> SiteRoute1 { parent == .milestone ? milestone : escalation }
+}

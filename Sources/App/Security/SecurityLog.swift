@@ -1,0 +1,58 @@
+import Fluent
+import Vapor
+
+/// The security log of issue #5 (ASVS 16): sign-ins, failures, lockouts, permission denials, token and user changes.
+/// It is the audit trail itself — `entity_type = "security"` — so the hash chain covers it too.
+enum SecurityLog {
+    static let entityType = "security"
+
+    /// Records one security event in its own write transaction. Used where there is no other change to
+    /// attach it to (a refused request, a failed sign-in); never fails the request that triggered it.
+    static func record(_ app: Application, actor: Actor, action: String, subject: String, detail: [String: String]) async {
+        let now = app.deps.now()
+        do {
+            try await Store.write(app) { db in
+                try await AuditLog.append(on: db, at: now, actor: actor, action: action, entityType: entityType,
+                                          entityID: subject, after: detail)
+            }
+        } catch {
+            app.logger.error("security event not recorded", metadata: ["component": "security", "action": "\(action)", "error": "\(error)"])
+        }
+    }
+
+    /// Inside an existing write transaction (token creation, password change …).
+    static func append(on db: any Database, at: Date, actor: Actor, action: String, subject: String, detail: [String: String]) async throws {
+        try await AuditLog.append(on: db, at: at, actor: actor, action: action, entityType: entityType, entityID: subject, after: detail)
+    }
+
+    static func address(_ req: Request) -> String { req.remoteAddress?.ipAddress ?? "unknown" }
+}
+
+/// Writes a `permission.denied` security event for every 403 (API and web) — including CSRF refusals — and for the
+/// 404s that hide another customer's records (`CustomerScope` marks those), then lets the error go on to
+/// `LvyueErrorMiddleware` unchanged.
+struct SecurityLogMiddleware: AsyncMiddleware {
+    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+        do {
+            return try await next.respond(to: request)
+        } catch let error as AppError {
+            let hidden = request.storage[HiddenDenialKey.self] == true
+            if case .forbidden(let reason) = error {
+                await Self.log(request, reason: reason)
+            } else if hidden, case .notFound = error {
+                await Self.log(request, reason: "outside the customer's scope (answered 404)")
+            }
+            throw error
+        }
+    }
+
+    static func log(_ req: Request, reason: String) async {
+        let user = req.auth.get(User.self)
+        await SecurityLog.record(req.application, actor: user?.actor ?? .system, action: "permission.denied",
+                                 subject: user?.username ?? "anonymous",
+                                 detail: ["method": req.method.rawValue, "path": req.url.path, "reason": reason,
+                                          "address": SecurityLog.address(req)])
+    }
+}
+
+struct HiddenDenialKey: StorageKey { typealias Value = Bool }

@@ -1,0 +1,82 @@
+@testable import App
+import Fluent
+import Foundation
+import Testing
+import VaporTesting
+
+@Suite("Customer portal: isolation between customers")
+struct PortalTests {
+    struct World {
+        var contractA: String
+        var contractB: String
+        var milestoneB: UUID
+        var customerB: UUID
+    }
+
+    static func world(_ env: TestEnv) async throws -> World {
+        let a = try await env.makeContract(number: "HT-A-001", customerName: "甲方精密机械")
+        let b = try await env.makeContract(number: "HT-B-001", customerName: "乙方建设集团")
+        let contractA = try #require(try await Contract.find(UUID(uuidString: a)!, on: env.db))
+        let contractB = try #require(try await Contract.find(UUID(uuidString: b)!, on: env.db))
+        _ = try await SecurityFixtures.person(env, "kehu.a", role: .customerContact, customer: contractA.$customer.id)
+        _ = try await SecurityFixtures.person(env, "kehu.b", role: .customerContact, customer: contractB.$customer.id)
+        let milestoneB = try await SecurityFixtures.milestone(env, contract: contractB.id!, name: "乙方节点")
+        return World(contractA: a, contractB: b, milestoneB: milestoneB, customerB: contractB.$customer.id)
+    }
+
+    @Test func customerContactLandsOnThePortalAndSeesOnlyItsContracts() async throws {
+        try await withTestApp { env in
+            // given
+            let w = try await Self.world(env)
+            let browser = WebBrowser(env)
+            // when
+            let signedIn = try await browser.signIn("kehu.a", SecurityFixtures.password, next: "/contracts")
+            // then
+            #expect(signedIn.location == PortalPaths.home.path)
+            let home = try await browser.get("/portal")
+            #expect(home.status == .ok)
+            #expect(home.html.contains("HT-A-001"))
+            #expect(!home.html.contains("HT-B-001"))
+            // a list filter does not widen the scope
+            let filtered = try await browser.get("/portal?customer_id=\(w.customerB.uuidString)")
+            #expect(!filtered.html.contains("HT-B-001"))
+            #expect(try await browser.get("/portal/contracts/\(w.contractA)").status == .ok)
+            #expect(try await browser.get("/portal/contracts/\(w.contractA)?lang=en").html.contains("Fulfilment milestones"))
+        }
+    }
+
+    @Test func anotherCustomersRecordsAreNotFoundByIdNorThroughStaffRoutes() async throws {
+        try await withTestApp { env in
+            let w = try await Self.world(env)
+            let png = try await SecurityFixtures.upload(env, "/milestones/\(w.milestoneB.uuidString)/attachments?filename=inspection.png", SecurityFixtures.png)
+            #expect(png.status == .created)
+            let browser = try await SecurityFixtures.browser(env, "kehu.a")
+            let ownBrowser = try await SecurityFixtures.browser(env, "kehu.b")
+            // by id: 404, as if it did not exist
+            #expect(try await browser.get("/portal/contracts/\(w.contractB)").status == .notFound)
+            #expect(try await browser.get("/portal/attachments/\(png.id)").status == .notFound)
+            #expect(try await ownBrowser.get("/portal/attachments/\(png.id)").status == .ok, "its own customer may download it")
+            // staff pages and exports: sent back to the portal or refused
+            #expect(try await browser.get("/contracts/\(w.contractB)").location == PortalPaths.home.path)
+            #expect(try await browser.get("/milestones/\(w.milestoneB.uuidString)/attachments").location == PortalPaths.home.path)
+            #expect(try await browser.get("/attachments/\(png.id)/download").location == PortalPaths.home.path)
+            // the staff API: 403 everywhere, whatever the id or filter
+            let user = try #require(try await User.query(on: env.db).filter(\.$username == "kehu.a").first())
+            let token = try await AuthService.issueToken(env.app, user: user, name: "t", expiresInHours: nil).token
+            for path in ["/contracts", "/contracts?customer_id=\(w.customerB.uuidString)", "/contracts/\(w.contractB)",
+                         "/attachments/\(png.id)", "/attachments/\(png.id)/content", "/dashboard", "/audit"] {
+                #expect(try await env.api(.GET, path, token: token).status == .forbidden, "\(path)")
+            }
+            #expect(try await env.api(.GET, "/me", token: token).status == .ok)
+            // hidden denials are logged too
+            #expect(try await SecurityFixtures.securityEvents(env, "permission.denied").count >= 9)
+        }
+    }
+
+    @Test func staffAreKeptOutOfThePortal() async throws {
+        try await withTestApp { env in
+            let browser = try await SecurityFixtures.browser(env, "admin")
+            #expect(try await browser.get("/portal").location == SitePath.contracts.path)
+        }
+    }
+}
