@@ -6,7 +6,7 @@ cd "$(dirname "$0")/.."
 swift build --product lvyue
 bin="$(swift build --show-bin-path)/lvyue"
 work="$(mktemp -d)"
-trap 'kill ${server:-0} 2>/dev/null || true; rm -rf "$work"' EXIT
+trap 'if [ "${server:-0}" != 0 ]; then kill "$server" 2>/dev/null || true; fi; rm -rf "$work"' EXIT
 export LVYUE_DB="$work/lvyue.sqlite" LVYUE_ADMIN_PASSWORD="ci-admin-password"
 
 fail() { echo "FAIL: $*"; exit 1; }
