@@ -171,11 +171,12 @@ enum ServicePlanService {
         if end == nil, input.warrantyStart != nil || input.warrantyMonths != nil || creating, let months {
             end = start.addingMonths(months).adding(days: -1)
         }
-        let finalEnd = end ?? LocalDate(iso: plan.warrantyEnd) ?? start
+        // A new plan's fields are not set yet: reading them would trap, so fall back to the start.
+        let finalEnd = end ?? (creating ? start : LocalDate(iso: plan.warrantyEnd) ?? start)
         check.order(start, finalEnd, later: "warranty_end", than: "warranty_start")
         if let m = input.inspectionMonths { _ = check.range(m, "inspection_months", 0...24) }
         if let name = input.contactName ?? (creating ? defaultContact : nil) {
-            plan.contactName = check.text(name, "contact_name", max: 100) ?? plan.contactName
+            plan.contactName = check.text(name, "contact_name", max: 100) ?? (creating ? "" : plan.contactName)
         }
         if input.contactPhone != nil || creating { plan.contactPhone = check.text(input.contactPhone, "contact_phone", max: 50, required: false) }
         if input.contactEmail != nil || creating { plan.contactEmail = check.text(input.contactEmail, "contact_email", max: 200, required: false) }
