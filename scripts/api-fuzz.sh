@@ -9,7 +9,7 @@ st="${1:-${SCHEMATHESIS:-schemathesis}}"
 bin="${LVYUE_BIN:-$(swift build --show-bin-path)/lvyue}"
 [ -x "$bin" ] || swift build --product lvyue
 work="$(mktemp -d)"
-trap 'kill ${server:-0} 2>/dev/null || true; rm -rf "$work"' EXIT
+trap 'if [ "${server:-0}" != 0 ]; then kill "$server" 2>/dev/null || true; fi; rm -rf "$work"' EXIT
 # A free port (another server may be running on the usual ones).
 port="${FUZZ_PORT:-$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')}"
 export LVYUE_DB="$work/fuzz.sqlite" LVYUE_DATA_DIR="$work/data" LVYUE_ADMIN_PASSWORD="fuzz-admin-password-1" LOG_LEVEL=warning
@@ -19,6 +19,7 @@ kill -0 "$server" 2>/dev/null || { echo "FAIL: the server did not start"; tail -
 token=$(curl -sf -X POST "http://127.0.0.1:$port/api/v1/auth/token" -H 'Content-Type: application/json' \
   -d '{"username":"admin","password":"fuzz-admin-password-1","name":"fuzz"}' | python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])')
 status=0
+SCHEMATHESIS_HOOKS=fuzz_hooks PYTHONPATH="$PWD/scripts${PYTHONPATH:+:$PYTHONPATH}" \
 timeout "${FUZZ_TIME_LIMIT:-900}" "$st" run "http://127.0.0.1:$port/api/v1/openapi.json" \
   --url "http://127.0.0.1:$port/api/v1" \
   -H "Authorization: Bearer $token" \

@@ -79,4 +79,41 @@ struct PortalTests {
             #expect(try await browser.get("/portal").location == SitePath.contracts.path)
         }
     }
+
+    /// The service pages: a contact submits a request and follows it; the other customer cannot see or touch it.
+    @Test func serviceRequestsStayWithTheirCustomer() async throws {
+        try await withTestApp { env in
+            // given
+            let w = try await Self.world(env)
+            let a = try await SecurityFixtures.browser(env, "kehu.a")
+            let b = try await SecurityFixtures.browser(env, "kehu.b")
+            let form = try await a.get(PortalServicePaths.newRequest.path)
+            #expect(form.status == .ok)
+            #expect(form.html.contains("HT-A-001") && !form.html.contains("HT-B-001"))
+            // when
+            let created = try await a.post(PortalServicePaths.requests.path, [
+                ("csrf_token", form.csrf ?? ""), ("contract_id", w.contractA), ("type", "fault_repair"), ("urgency", "urgent"),
+                ("title", "主轴异响<script>x</script>"), ("description", "设备运行时主轴有异响"),
+            ])
+            // then
+            #expect(created.status == .seeOther, "\(created.status) \(created.html.prefix(400))")
+            let location = try #require(created.location?.split(separator: "?").first.map(String.init))
+            let detail = try await a.get(location)
+            #expect(detail.status == .ok)
+            #expect(detail.html.contains("主轴异响&lt;script&gt;"))
+            #expect(try await a.get(PortalServicePaths.requests.path).html.contains("主轴异响"))
+            #expect(try await b.get(location).status == .notFound, "another customer's request does not exist for them")
+            #expect(!(try await b.get(PortalServicePaths.requests.path).html.contains("主轴异响")))
+            let bForm = try await b.get(PortalServicePaths.newRequest.path)
+            #expect(try await b.post(location + "/objection", [("csrf_token", bForm.csrf ?? ""), ("description", "x")]).status == .notFound)
+            // a request cannot be filed on another customer's contract
+            let onB = try await a.post(PortalServicePaths.requests.path, [
+                ("csrf_token", form.csrf ?? ""), ("contract_id", w.contractB), ("type", "consultation"), ("urgency", "normal"),
+                ("title", "x"), ("description", "y"),
+            ])
+            #expect(onB.status == .notFound)
+            let request = try #require(try await ServiceRequest.query(on: env.db).first())
+            #expect(request.channel == .portal)
+        }
+    }
 }

@@ -48,6 +48,9 @@ enum ContractScope {
         "quality-results": QualityResult.schema, "team-members": ContractMember.schema, "attachments": AttachmentTable.name,
     ]
 
+    /// Sub-resources of a contract that belong to the after-sales service module, not to the fulfilment team.
+    static let serviceSegments: Set<String> = ["service-plan"]
+
     /// The contract a request writes to, read from its path (`/contracts/:id/…`, `/milestones/:id/…`, …) or, for
     /// `POST /escalations`, from the body's `contract_id`. Nil when the request is not about one contract.
     static func contractID(of req: Request) async throws -> UUID? {
@@ -55,6 +58,8 @@ enum ContractScope {
         if segments.starts(with: ["api", "v1"]) { segments.removeFirst(2) }
         guard let first = segments.first else { return nil }
         if segments.count >= 2, let id = UUID(uuidString: segments[1]) {
+            // After-sales service is run by the service desk across all contracts; its own rules (issue #6) decide.
+            if first == "contracts", segments.count >= 3, serviceSegments.contains(segments[2]) { return nil }
             if first == "contracts" { return id }
             guard let table = owners[first] else { return nil }
             // Table names come from the fixed map above; the id is a bound parameter.

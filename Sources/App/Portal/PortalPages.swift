@@ -11,7 +11,7 @@ struct PortalHomePage: Encodable, Sendable {
     var rows: [Row]
     var isEmpty: Bool
     var passwordURL: String
-    var serviceNote: String
+    var requestsURL: String
 
     static func query(_ req: Request) async throws -> PortalHomePage {
         let user = try req.user
@@ -33,7 +33,7 @@ struct PortalHomePage: Encodable, Sendable {
                        progress: Display.percent(pct), progressClass: Display.widthClass(pct))
         }
         return PortalHomePage(customerName: customer?.name ?? "", rows: rows, isEmpty: rows.isEmpty,
-                              passwordURL: AccountPaths.password.path, serviceNote: t["portal_service_pending"])
+                              passwordURL: AccountPaths.password.path, requestsURL: PortalServicePaths.requests.path)
     }
 }
 
@@ -50,7 +50,7 @@ struct PortalContractPage: Encodable, Sendable {
     var number, title, status, statusKey, startsOn, endsOn, signedOn: String
     var milestones: [MilestoneRow]
     var hasMilestones: Bool
-    var serviceNote: String
+    var requestsURL: String
 
     static func query(_ req: Request, id: UUID) async throws -> PortalContractPage {
         let t = req.strings
@@ -70,7 +70,7 @@ struct PortalContractPage: Encodable, Sendable {
         return PortalContractPage(backURL: PortalPaths.home.path, number: contract.number, title: contract.title,
                                   status: t.label("contract_status", contract.status), statusKey: contract.status.rawValue,
                                   startsOn: contract.startsOn ?? "—", endsOn: contract.endsOn ?? "—", signedOn: contract.signedOn ?? "—",
-                                  milestones: rows, hasMilestones: !rows.isEmpty, serviceNote: t["portal_service_pending"])
+                                  milestones: rows, hasMilestones: !rows.isEmpty, requestsURL: PortalServicePaths.requests.path)
     }
 }
 
@@ -82,13 +82,14 @@ enum ByteSize {
     }
 }
 
-/// The customer portal. Every query goes through `CustomerScope`. The after-sales service pages (submit and follow
-/// requests, sign off, rate, object, plans and start notices) join when `Sources/App/Service` lands.
+/// The customer portal. Every query goes through `CustomerScope`. The after-sales service pages are in
+/// `PortalServiceController`.
 struct PortalWebController {
     func register(on routes: any RoutesBuilder) {
         routes.get(PortalPaths.home, use: home)
         routes.get(PortalPaths.contract, use: contract)
         routes.get(PortalPaths.attachment, use: attachment)
+        PortalServiceController().register(on: routes)
     }
 
     @Sendable func home(req: Request) async throws -> Response {
