@@ -117,3 +117,28 @@ struct PortalTests {
         }
     }
 }
+
+@Suite("Customer portal: service plans and start notices")
+struct PortalNoticeTests {
+    @Test func customersReadTheirOwnStartNoticeOnly() async throws {
+        try await withTestApp { env in
+            // given: a service plan on each customer's contract
+            let w = try await PortalTests.world(env)
+            let planA = try await env.api(.POST, "/contracts/\(w.contractA)/service-plan", json: ["warranty_start": "2026-03-01", "contact_name": "刘洋"])
+            let planB = try await env.api(.POST, "/contracts/\(w.contractB)/service-plan", json: ["warranty_start": "2026-03-01", "contact_name": "刘洋"])
+            #expect(planA.status == .created)
+            #expect(planB.status == .created)
+            let browser = try await SecurityFixtures.browser(env, "kehu.a")
+            // when
+            let contract = try await browser.get("/portal/contracts/\(w.contractA)")
+            let own = try await browser.get("/portal/plans/\(planA.id)/notice")
+            let other = try await browser.get("/portal/plans/\(planB.id)/notice")
+            // then
+            #expect(contract.html.contains("/portal/plans/\(planA.id.lowercased())/notice"))
+            #expect(contract.html.contains("2026-03-01 – 2027-02-28"))
+            #expect(own.status == .ok)
+            #expect(own.html.contains("HT-A-001"))
+            #expect(other.status == .notFound)
+        }
+    }
+}

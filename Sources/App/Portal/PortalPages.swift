@@ -51,6 +51,9 @@ struct PortalContractPage: Encodable, Sendable {
     var milestones: [MilestoneRow]
     var hasMilestones: Bool
     var requestsURL: String
+    /// The contract's service plans (warranty period) with their start notices (后期服务启动通知).
+    var plans: [PlanRow]
+    struct PlanRow: Encodable, Sendable { var warrantyStart, warrantyEnd, contactName, noticeURL: String }
 
     static func query(_ req: Request, id: UUID) async throws -> PortalContractPage {
         let t = req.strings
@@ -67,10 +70,15 @@ struct PortalContractPage: Encodable, Sendable {
                                 statusKey: status.rawValue, progress: Display.percent(progress), progressClass: Display.widthClass(progress),
                                 files: (filesBy[m.id!] ?? []).map { FileRow(name: $0.filename, url: PortalPaths.attachment.path($0.id!), size: ByteSize.text($0.size)) })
         }
+        let plans = try await ServicePlan.query(on: req.db).filter(\.$contractID == id).sort(\.$warrantyStart).all().map {
+            PlanRow(warrantyStart: $0.warrantyStart, warrantyEnd: $0.warrantyEnd, contactName: $0.contactName,
+                    noticeURL: PortalPaths.notice.path($0.id!))
+        }
         return PortalContractPage(backURL: PortalPaths.home.path, number: contract.number, title: contract.title,
                                   status: t.label("contract_status", contract.status), statusKey: contract.status.rawValue,
                                   startsOn: contract.startsOn ?? "—", endsOn: contract.endsOn ?? "—", signedOn: contract.signedOn ?? "—",
-                                  milestones: rows, hasMilestones: !rows.isEmpty, requestsURL: PortalServicePaths.requests.path)
+                                  milestones: rows, hasMilestones: !rows.isEmpty, requestsURL: PortalServicePaths.requests.path,
+                                  plans: plans)
     }
 }
 
@@ -89,6 +97,7 @@ struct PortalWebController {
         routes.get(PortalPaths.home, use: home)
         routes.get(PortalPaths.contract, use: contract)
         routes.get(PortalPaths.attachment, use: attachment)
+        routes.get(PortalPaths.notice, use: notice)
         PortalServiceController().register(on: routes)
     }
 
@@ -99,6 +108,17 @@ struct PortalWebController {
     @Sendable func contract(req: Request) async throws -> Response {
         let page = try await PortalContractPage.query(req, id: try req.pathID(entity: "contract"))
         return try await WebView.render(req, "portal/contract", title: page.number, page)
+    }
+
+    /// The start notice of a plan on one of the customer's own contracts; any other plan is 404 (and logged).
+    @Sendable func notice(req: Request) async throws -> Response {
+        let id = try req.pathID(entity: "service_plan")
+        guard let plan = try await ServicePlan.find(id, on: req.db) else {
+            req.storage[HiddenDenialKey.self] = true
+            throw AppError.notFound(entity: "service_plan", id: id.uuidString)
+        }
+        _ = try await CustomerScope.contract(req, id: plan.contractID)
+        return try await NoticePage.render(req, planID: id)
     }
 
     /// A file on one of the customer's own milestones; anything else is 404 (and logged).

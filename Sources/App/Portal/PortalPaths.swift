@@ -5,6 +5,7 @@ enum PortalPaths {
     static let home = SiteRoute(template: "/portal")
     static let contract = SiteRoute1(template: "/portal/contracts/:id")
     static let attachment = SiteRoute1(template: "/portal/attachments/:id")
+    static let notice = SiteRoute1(template: "/portal/plans/:id/notice")
 }
 
 /// Paths of a user's own account pages (staff and customers alike).
