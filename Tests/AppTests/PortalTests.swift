@@ -142,3 +142,44 @@ struct PortalNoticeTests {
         }
     }
 }
+
+@Suite("Customer portal: one-time sign-in links")
+struct PortalSignInLinkTests {
+    @Test func aLinkSignsInOnceWithinADay() async throws {
+        try await withTestApp { env in
+            // given
+            _ = try await PortalTests.world(env)
+            let contact = try #require(try await User.query(on: env.db).filter(\.$username == "kehu.a").first())
+            let admin = try #require(try await User.query(on: env.db).filter(\.$username == "admin").first())
+            let issued = try await env.api(.POST, "/users/\(contact.id!.uuidString)/sign-in-link")
+            #expect(issued.status == .created)
+            let url = try #require(issued.string("url"))
+            let path = String(url[url.range(of: "/portal/link/")!.lowerBound...])
+            // when: the page is opened (a GET changes nothing), then used
+            let browser = WebBrowser(env)
+            let page = try await browser.get(path)
+            #expect(page.status == .ok)
+            let again = try await browser.get(path)
+            let used = try await browser.post(path, [("csrf_token", again.csrf ?? "")])
+            // then
+            #expect(used.location == PortalPaths.home.path)
+            let home = try await browser.get("/portal")
+            #expect(home.html.contains("HT-A-001"))
+            let second = WebBrowser(env)
+            let form = try await second.get(path)
+            let refused = try await second.post(path, [("csrf_token", form.csrf ?? "")])
+            #expect(refused.status == .gone)
+            #expect(try await second.get("/portal").location?.hasPrefix(SitePath.login.path) == true)
+            // staff accounts never get a link; an expired link is refused
+            #expect(try await env.api(.POST, "/users/\(admin.id!.uuidString)/sign-in-link").status == .conflict)
+            let late = try await env.api(.POST, "/users/\(contact.id!.uuidString)/sign-in-link")
+            let latePath = String(late.string("url")!.split(separator: "/", omittingEmptySubsequences: false).suffix(3).joined(separator: "/"))
+            env.clock.advance(hours: 25)
+            let third = WebBrowser(env)
+            let lateForm = try await third.get("/" + latePath)
+            #expect(try await third.post("/" + latePath, [("csrf_token", lateForm.csrf ?? "")]).status == .gone)
+            // without the page's token nothing happens
+            #expect(try await WebBrowser(env).post(path, []).status == .forbidden)
+        }
+    }
+}

@@ -89,6 +89,7 @@ enum Migrations {
         app.migrations.add(CreateLoginFailures())
         app.migrations.add(CreateContractMembers())
         app.migrations.add(CreateAttachments())
+        app.migrations.add(CreateSignInLinks())
     }
 }
 

@@ -9,6 +9,7 @@ func routes(_ app: Application) throws {
     let authed = api.grouped(BearerAuthMiddleware(), StaffOnlyMiddleware(), ContractScopeMiddleware())
     try authed.register(collection: IdentityAPIController())
     try authed.register(collection: AccountAPIController())
+    try authed.register(collection: SignInLinkAPIController())
     try authed.register(collection: ContractTeamAPIController())
     try authed.register(collection: AttachmentAPIController())
     try authed.register(collection: ContractAPIController())

@@ -22,6 +22,7 @@ enum SecuritySchemas {
                                       "content_type": ["type": "string", "enum": ["image/png", "image/jpeg", "image/webp", "application/pdf"]],
                                       "size": S.int, "sha256": S.string, "uploaded_by": S.string, "created_at": S.time, "version": S.int]),
             "AttachmentList": S.object(["items": S.array(S.ref("Attachment"))], required: ["items"]),
+            "SignInLink": S.response(["url": S.string, "expires_at": S.time]),
         ]
     }
 }
@@ -32,6 +33,10 @@ enum SecurityPaths {
             "/me/password": [
                 "post": Op.make("identity", "Change your password; other web sessions are signed out unless sign_out_other_sessions is false",
                                 body: "ChangePasswordRequest", responses: ["200": "ChangePasswordResult"], errors: [400, 401, 403, 413, 422, 429]),
+            ],
+            "/users/{id}/sign-in-link": [
+                "post": Op.make("identity", "A one-time portal sign-in link for a customer contact (valid 24 h, usable once)",
+                                params: [Op.id], responses: ["201": "SignInLink"], errors: [401, 403, 404, 409]),
             ],
             "/tokens": [
                 "get": Op.make("identity", "Your API tokens (administrators: user_id=… or all=true)",

@@ -41,6 +41,7 @@ enum WebRoutes {
         let web = app.grouped(LanguageCookieMiddleware())
         let login = LoginWebController()
         login.register(on: web)
+        SignInLinkWebController().register(on: web)
 
         let session = web.grouped(WebAuthMiddleware(), CSRFMiddleware())
         session.post(SitePath.logout, use: login.logout)
