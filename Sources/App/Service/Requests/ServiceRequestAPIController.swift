@@ -57,6 +57,7 @@ struct ServiceRequestAPIController: RouteCollection {
     @Sendable func record(req: Request) async throws -> Response {
         try Permissions.require(req, .update, .serviceRequest)
         let id = try req.pathID(entity: "service_request")
+        try await EngineerScope.requireOwn(req, requestID: id)
         let input = try req.decodeJSON(RequestEventInput.self)
         let d = try await ServiceRequestService.record(req.application, actor: req.actor, id: id,
                                                        expectedVersion: try Precondition.expectedVersion(req), input)
@@ -81,6 +82,7 @@ struct ServiceRequestAPIController: RouteCollection {
 
     @Sendable func tick(req: Request) async throws -> Response {
         try Permissions.require(req, .update, .serviceRequest)
+        try await EngineerScope.requireOwn(req, checklistItemID: try req.pathID(entity: "checklist_item"))
         let input = try req.decodeJSON(ChecklistTickInput.self)
         let item = try await WorkInstructionService.tick(req.application, actor: req.actor, itemID: try req.pathID(entity: "checklist_item"),
                                                          expectedVersion: try Precondition.expectedVersion(req), input)
@@ -89,6 +91,7 @@ struct ServiceRequestAPIController: RouteCollection {
 
     @Sendable func rate(req: Request) async throws -> Response {
         try Permissions.require(req, .update, .serviceRequest)
+        try await EngineerScope.requireOwn(req, requestID: try req.pathID(entity: "service_request"))
         let input = try req.decodeJSON(RatingInput.self)
         let r = try await SatisfactionService.rate(req.application, actor: req.actor, requestID: try req.pathID(entity: "service_request"), input)
         return try .json(r, status: .created)
@@ -96,6 +99,7 @@ struct ServiceRequestAPIController: RouteCollection {
 
     @Sendable func ratingLink(req: Request) async throws -> Response {
         try Permissions.require(req, .update, .serviceRequest)
+        try await EngineerScope.requireOwn(req, requestID: try req.pathID(entity: "service_request"))
         let link = try await SatisfactionService.createLink(req.application, actor: req.actor, requestID: try req.pathID(entity: "service_request"))
         return try .json(link, status: .created)
     }
@@ -109,6 +113,7 @@ struct ServiceRequestAPIController: RouteCollection {
 
     @Sendable func addFollowUp(req: Request) async throws -> Response {
         try Permissions.require(req, .update, .serviceRequest)
+        try await EngineerScope.requireOwn(req, requestID: try req.pathID(entity: "service_request"))
         let input = try req.decodeJSON(FollowUpInput.self)
         let f = try await SatisfactionService.recordFollowUp(req.application, actor: req.actor, requestID: try req.pathID(entity: "service_request"), input)
         return try .json(f, status: .created)
@@ -124,6 +129,7 @@ struct ServiceRequestAPIController: RouteCollection {
 
     @Sendable func addObjection(req: Request) async throws -> Response {
         try Permissions.require(req, .update, .serviceRequest)
+        try await EngineerScope.requireOwn(req, requestID: try req.pathID(entity: "service_request"))
         let input = try req.decodeJSON(ObjectionInput.self)
         let o = try await SatisfactionService.raiseObjection(req.application, actor: req.actor, requestID: try req.pathID(entity: "service_request"), input)
         return try .json(o, status: .created, version: o.version)
@@ -137,6 +143,7 @@ struct ServiceRequestAPIController: RouteCollection {
 
     @Sendable func resolveObjection(req: Request) async throws -> Response {
         try Permissions.require(req, .update, .serviceRequest)
+        try await EngineerScope.requireOwn(req, objectionID: try req.pathID(entity: "objection"))
         let input = try req.decodeJSON(ObjectionResolveInput.self)
         let o = try await SatisfactionService.resolveObjection(req.application, actor: req.actor, id: try req.pathID(entity: "objection"),
                                                                expectedVersion: try Precondition.expectedVersion(req), input)

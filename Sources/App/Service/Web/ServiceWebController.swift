@@ -182,6 +182,7 @@ struct ServiceWebController {
     @Sendable func recordEvent(req: Request) async throws -> Response {
         try Permissions.require(req, .update, .serviceRequest)
         let id = try req.pathID(entity: "service_request")
+        try await EngineerScope.requireOwn(req, requestID: id)
         let b = FormBody(req)
         func v(_ k: String) -> String? { b.string(k).flatMap { $0.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty ? nil : $0 } }
         let input = RequestEventInput(type: v("type"), at: nil, note: v("note"), reason: v("reason"), solution: v("solution"),
@@ -195,6 +196,7 @@ struct ServiceWebController {
     @Sendable func toggle(req: Request) async throws -> Response {
         try Permissions.require(req, .update, .serviceRequest)
         let itemID = try req.pathID(entity: "checklist_item")
+        try await EngineerScope.requireOwn(req, checklistItemID: itemID)
         let item = try await Writes.find(ChecklistItem.self, itemID, on: req.db)
         let note: String? = FormBody(req).string("note").flatMap { $0.trimmingCharacters(in: .whitespaces).isEmpty ? nil : $0 }
         return try await attempt(req, id: item.requestID) {
@@ -206,6 +208,7 @@ struct ServiceWebController {
     @Sendable func ratingLink(req: Request) async throws -> Response {
         try Permissions.require(req, .update, .serviceRequest)
         let id = try req.pathID(entity: "service_request")
+        try await EngineerScope.requireOwn(req, requestID: id)
         do {
             let link = try await SatisfactionService.createLink(req.application, actor: req.actor, requestID: id)
             return try await renderRequest(req, id: id, ratingLink: link.url)
@@ -217,6 +220,7 @@ struct ServiceWebController {
     @Sendable func followUp(req: Request) async throws -> Response {
         try Permissions.require(req, .update, .serviceRequest)
         let id = try req.pathID(entity: "service_request")
+        try await EngineerScope.requireOwn(req, requestID: id)
         let b = FormBody(req)
         let input = FollowUpInput(calledAt: nil, outcome: b.string("outcome"), notes: b.string("notes"),
                                   objection: b.string("objection").flatMap { $0.trimmingCharacters(in: .whitespaces).isEmpty ? nil : $0 })
@@ -228,6 +232,7 @@ struct ServiceWebController {
     @Sendable func objection(req: Request) async throws -> Response {
         try Permissions.require(req, .update, .serviceRequest)
         let id = try req.pathID(entity: "service_request")
+        try await EngineerScope.requireOwn(req, requestID: id)
         let input = ObjectionInput(raisedAt: nil, source: "customer", description: FormBody(req).string("description"))
         return try await attempt(req, id: id) {
             _ = try await SatisfactionService.raiseObjection(req.application, actor: req.actor, requestID: id, input)
@@ -237,6 +242,7 @@ struct ServiceWebController {
     @Sendable func resolveObjection(req: Request) async throws -> Response {
         try Permissions.require(req, .update, .serviceRequest)
         let oid = try req.pathID(entity: "objection")
+        try await EngineerScope.requireOwn(req, objectionID: oid)
         let o = try await Writes.find(Objection.self, oid, on: req.db)
         let b = FormBody(req)
         return try await attempt(req, id: o.requestID) {
