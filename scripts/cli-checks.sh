@@ -16,8 +16,9 @@ fail() { echo "FAIL: $*"; exit 1; }
 "$bin" audit verify || fail "fresh chain should verify"
 
 # serve --demo loads demo data and answers the API
-port=18080
-(cd "$work" && "$bin" serve --demo --port $port > "$work/serve.log" 2>&1) & server=$!
+# a free port: another server may be running on the usual ones
+port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
+(cd "$work" && exec "$bin" serve --demo --port $port > "$work/serve.log" 2>&1) & server=$!
 for _ in $(seq 1 60); do curl -sf "http://127.0.0.1:$port/api/v1/openapi.json" >/dev/null && break; sleep 1; done
 token=$(curl -sf -X POST "http://127.0.0.1:$port/api/v1/auth/token" -H 'Content-Type: application/json' \
   -d '{"username":"admin","password":"ci-admin-password"}' | python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])')
@@ -29,14 +30,15 @@ status=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/login")
 kill $server; wait $server 2>/dev/null || true; server=0
 
 # a second start with --demo must not load it twice
-(cd "$work" && "$bin" serve --demo --port $port > "$work/serve2.log" 2>&1) & server=$!
+(cd "$work" && exec "$bin" serve --demo --port $port > "$work/serve2.log" 2>&1) & server=$!
 for _ in $(seq 1 60); do curl -sf "http://127.0.0.1:$port/api/v1/openapi.json" >/dev/null && break; sleep 1; done
 kill $server; wait $server 2>/dev/null || true; server=0
-[ "$(sqlite3 "$LVYUE_DB" 'SELECT count(*) FROM contracts')" = "6" ] || fail "demo loaded twice"
+contracts=$(sqlite3 -cmd ".timeout 10000" "$LVYUE_DB" 'SELECT count(*) FROM contracts')
+[ "$contracts" = "6" ] || fail "demo loaded twice? $contracts contracts"
 
 "$bin" sweep || fail "sweep should exit 0"
 "$bin" audit verify || fail "chain after demo should verify"
-sqlite3 "$LVYUE_DB" "UPDATE audit_events SET actor_name = 'mallory' WHERE seq = 5"
+sqlite3 -cmd ".timeout 10000" "$LVYUE_DB" "UPDATE audit_events SET actor_name = 'mallory' WHERE seq = 5"
 if "$bin" audit verify 2> "$work/verify.err"; then fail "tampered chain verified"; fi
 grep -q "event 5" "$work/verify.err" || { cat "$work/verify.err"; fail "verify did not name event 5"; }
 # calendar arithmetic against an independent reference implementation
