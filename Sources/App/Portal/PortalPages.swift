@@ -16,18 +16,13 @@ struct PortalHomePage: Encodable, Sendable {
     static func query(_ req: Request) async throws -> PortalHomePage {
         let user = try req.user
         let t = req.strings
-        let today = LocalDate(date: req.now, in: JSONCoding.displayTimeZone)
         let customer: Customer? = if let id = user.customerID { try await Customer.find(id, on: req.db) } else { nil }
         let contracts = try await CustomerScope.contracts(for: user, on: req.db).sort(\.$number).limit(500).all()
         let ids = contracts.compactMap(\.id)
         let milestones = ids.isEmpty ? [] : try await Milestone.query(on: req.db).filter(\.$contract.$id ~~ ids).all()
         let byContract = Dictionary(grouping: milestones, by: { $0.$contract.id })
         let rows = contracts.map { c -> Row in
-            let ms = byContract[c.id!] ?? []
-            let weight = ms.reduce(0.0) { $0 + $1.weight }
-            let done = ms.reduce(0.0) { $0 + $1.weight * Double($1.actualOn != nil ? 100 : $1.progress) / 100 }
-            let pct = weight > 0 ? done / weight * 100 : 0
-            _ = today
+            let pct = Fulfilment.weightedProgress((byContract[c.id!] ?? []).map { ($0.weight, $0.progress, $0.actualOn != nil) })
             return Row(url: PortalPaths.contract.path(c.id!), number: c.number, title: c.title, status: t.label("contract_status", c.status),
                        statusKey: c.status.rawValue, period: "\(c.startsOn ?? "—") – \(c.endsOn ?? "—")",
                        progress: Display.percent(pct), progressClass: Display.widthClass(pct))
