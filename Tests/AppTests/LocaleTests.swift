@@ -1,3 +1,4 @@
+import Foundation
 @testable import App
 import LvyueCore
 import Testing
@@ -14,6 +15,22 @@ import Testing
         #expect(!zh.isEmpty)
         #expect(zh.subtracting(en).sorted() == [], "keys only in zh-CN.json")
         #expect(en.subtracting(zh).sorted() == [], "keys only in en.json")
+    }
+
+    @Test func capabilityLocaleFilesAreMergedAndMayNotRedefineAKey() throws {
+        // given a base file and a capability file per language
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("locales-\(UUID().uuidString)")
+        for lang in Lang.allCases {
+            try FileManager.default.createDirectory(at: dir.appendingPathComponent(lang.rawValue), withIntermediateDirectories: true)
+            try Data(#"{"a": "A"}"#.utf8).write(to: dir.appendingPathComponent("\(lang.rawValue).json"))
+            try Data(#"{"b": "B"}"#.utf8).write(to: dir.appendingPathComponent("\(lang.rawValue)/reports.json"))
+        }
+        defer { try? FileManager.default.removeItem(at: dir) }
+        // then both are read
+        #expect(try Localization.load(from: dir.path).strings(.en)["b"] == "B")
+        // and a second definition of a key is refused
+        try Data(#"{"a": "again"}"#.utf8).write(to: dir.appendingPathComponent("en/x.json"))
+        #expect(throws: Localization.LocaleFileError.self) { try Localization.load(from: dir.path) }
     }
 
     @Test func everyEnumValueShownInTheUIHasALabel() throws {

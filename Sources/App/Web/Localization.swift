@@ -38,7 +38,7 @@ enum Lang: String, CaseIterable, Sendable {
     }
 }
 
-/// The UI strings: one flat JSON object per language in `Resources/Locales/<lang>.json`, read once.
+/// The UI strings: flat JSON objects per language in `Resources/Locales/<lang>.json` and `<lang>/*.json`, read once.
 struct Localization: Sendable {
     let tables: [Lang: [String: String]]
 
@@ -47,14 +47,32 @@ struct Localization: Sendable {
         do { return try load(from: Resources.locales) } catch { fatalError("cannot load locale files: \(error)") }
     }()
 
+    /// Reads `<lang>.json` and then every `<lang>/*.json` (one file per capability, in name order). A key defined
+    /// twice for one language is an error, so two capabilities cannot silently overwrite each other's strings.
     static func load(from directory: String) throws -> Localization {
         var tables: [Lang: [String: String]] = [:]
+        let base = URL(fileURLWithPath: directory)
         for lang in Lang.allCases {
-            let url = URL(fileURLWithPath: directory).appendingPathComponent("\(lang.rawValue).json")
-            let data = try Data(contentsOf: url)
-            tables[lang] = try JSONDecoder().decode([String: String].self, from: data)
+            var files = [base.appendingPathComponent("\(lang.rawValue).json")]
+            let folder = base.appendingPathComponent(lang.rawValue)
+            if let names = try? FileManager.default.contentsOfDirectory(atPath: folder.path) {
+                files += names.filter { $0.hasSuffix(".json") }.sorted().map { folder.appendingPathComponent($0) }
+            }
+            var table: [String: String] = [:]
+            for file in files {
+                let part = try JSONDecoder().decode([String: String].self, from: Data(contentsOf: file))
+                try table.merge(part) { _, _ in throw LocaleFileError.duplicateKey(file.lastPathComponent) }
+            }
+            tables[lang] = table
         }
         return Localization(tables: tables)
+    }
+
+    enum LocaleFileError: Error, CustomStringConvertible {
+        case duplicateKey(String)
+        var description: String {
+            switch self { case .duplicateKey(let file): "\(file) defines a key that another locale file already defines" }
+        }
     }
 
     /// Every key of every language file — a test asserts the sets are equal, so no string is missing in one language.
