@@ -1,0 +1,288 @@
+"""Shared helper of the browser journeys (issue #8): a headless Chromium that screenshots every step, fails on any
+browser console error and runs axe-core on every page it visits, plus a small API client for setting up the people
+a journey needs. The journeys themselves only use the web UI, as a person would."""
+
+import base64
+import json
+import os
+import re
+import urllib.error
+import urllib.request
+
+from axe_selenium_python import Axe
+from selenium import webdriver
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import Select
+
+BASE = os.environ.get("LVYUE_JOURNEY_URL", "http://127.0.0.1:8080").rstrip("/")
+SHOTS = os.environ.get("LVYUE_JOURNEY_SHOTS", "screenshots/browser-journeys")
+ADMIN_PASSWORD = os.environ.get("LVYUE_ADMIN_PASSWORD", "")
+PASSWORD = "journey-pass-2026"  # every user a journey creates
+
+DESKTOP = (1280, 900)
+PHONE = (375, 812)
+# axe-core impacts that fail the run; "moderate" and "minor" are printed but tolerated.
+FAILING_IMPACTS = {"serious", "critical"}
+# LVYUE_JOURNEY_A11Y=report lists serious findings without failing — for working through them locally.
+A11Y_REPORT_ONLY = os.environ.get("LVYUE_JOURNEY_A11Y") == "report"
+
+
+class JourneyFailure(AssertionError):
+    pass
+
+
+class Api:
+    """The REST API with the administrator's token — only for preparing people and data a journey starts from."""
+
+    def __init__(self, username="admin", password=None):
+        self.token = self.call("POST", "/api/v1/auth/token",
+                               {"username": username, "password": password or ADMIN_PASSWORD}, auth=False)["token"]
+
+    def call(self, method, path, body=None, auth=True):
+        data = json.dumps(body).encode() if body is not None else None
+        req = urllib.request.Request(BASE + path, data=data, method=method)
+        req.add_header("Content-Type", "application/json")
+        if auth:
+            req.add_header("Authorization", "Bearer " + self.token)
+        try:
+            with urllib.request.urlopen(req) as resp:
+                raw = resp.read()
+                return json.loads(raw) if raw else None
+        except urllib.error.HTTPError as e:
+            raise JourneyFailure(f"API {method} {path} answered {e.code}: {e.read().decode(errors='replace')[:500]}")
+
+    def department(self, code):
+        items = self.call("GET", "/api/v1/departments")["items"]
+        return next(d["id"] for d in items if d["code"] == code)
+
+    def user(self, username, name, role, department=None, customer_id=None):
+        body = {"username": username, "display_name": name, "password": PASSWORD, "role": role}
+        if department:
+            body["department_id"] = self.department(department)
+        if customer_id:
+            body["customer_id"] = customer_id
+        return self.call("POST", "/api/v1/users", body)
+
+
+class Journey:
+    """One journey: a browser, a numbered screenshot per step, console and accessibility checks on every page."""
+
+    opened = []  # every journey's browser of this run, for the runner's summary
+
+    def __init__(self, name, size=DESKTOP):
+        Journey.opened.append(self)
+        self.name = name
+        self.dir = os.path.join(SHOTS, name)
+        os.makedirs(self.dir, exist_ok=True)
+        self.steps = 0
+        self.axe_checked = set()
+        self.a11y_notes = []
+        opts = webdriver.ChromeOptions()
+        opts.add_argument("--headless=new")
+        opts.add_argument("--no-sandbox")  # CI runs as root in a container
+        opts.add_argument("--disable-dev-shm-usage")
+        opts.add_argument("--lang=zh-CN")
+        # A browser in China: Chinese first, as most users of the standard see it (journey e switches).
+        opts.add_experimental_option("prefs", {"intl.accept_languages": "zh-CN,zh"})
+        opts.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+        if os.path.exists("/usr/bin/chromium"):
+            opts.binary_location = "/usr/bin/chromium"
+        service = webdriver.ChromeService(executable_path="/usr/bin/chromedriver") \
+            if os.path.exists("/usr/bin/chromedriver") else None
+        self.driver = webdriver.Chrome(options=opts, service=service)
+        self.driver.set_page_load_timeout(30)
+        self.resize(size)
+
+    # -- the browser ------------------------------------------------------------------------------------------------
+
+    def resize(self, size):
+        # The window's outer size includes no chrome in headless mode, so the viewport is exactly this wide.
+        self.driver.set_window_size(*size)
+
+    def close(self):
+        self.driver.quit()
+
+    def open(self, path):
+        self.driver.get(BASE + path)
+        self.page_checks()
+
+    def css(self, selector):
+        found = self.driver.find_elements(By.CSS_SELECTOR, selector)
+        if not found:
+            raise JourneyFailure(f"{self.where()}: nothing matches {selector!r}")
+        return found[0]
+
+    def all(self, selector):
+        return self.driver.find_elements(By.CSS_SELECTOR, selector)
+
+    def where(self):
+        return self.driver.current_url.replace(BASE, "")
+
+    @property
+    def path(self):
+        return self.where().split("?")[0]
+
+    def text(self, selector="main"):
+        return self.css(selector).text
+
+    def fill(self, form, values):
+        """Fills fields of `form` (a CSS selector) by name: text, date, number, textarea and select (by visible text or value)."""
+        f = self.css(form)
+        for name, value in values.items():
+            els = f.find_elements(By.NAME, name)
+            if not els:
+                raise JourneyFailure(f"{self.where()}: no field {name!r} in {form}")
+            el = els[0]
+            if el.tag_name == "select":
+                sel = Select(el)
+                try:
+                    sel.select_by_visible_text(value)
+                except Exception:
+                    sel.select_by_value(value)
+            elif el.get_attribute("type") in ("checkbox", "radio"):
+                target = next((e for e in els if e.get_attribute("value") == str(value)), el) if el.get_attribute("type") == "radio" else el
+                if (value is not False) != target.is_selected():
+                    target.click()
+            elif el.get_attribute("type") == "date":
+                # Chromium's date input takes keystrokes in the locale's order; set the value like a date picker would.
+                self.driver.execute_script("arguments[0].value = arguments[1]", el, value)
+            else:
+                el.clear()
+                el.send_keys(str(value))
+        return f
+
+    def submit(self, form, button=None):
+        """Submits a form by clicking its (named) submit button, then checks the page it lands on."""
+        f = self.css(form)
+        buttons = f.find_elements(By.CSS_SELECTOR, button or "button[type=submit], input[type=submit], button:not([type])")
+        if not buttons:
+            raise JourneyFailure(f"{self.where()}: no submit button in {form}")
+        buttons[0].click()
+        self.page_checks()
+
+    def click_link(self, text, within="main"):
+        """Follows the first link in `within` whose text contains `text`."""
+        for a in self.driver.find_elements(By.CSS_SELECTOR, f"{within} a"):
+            if text in a.text:
+                a.click()
+                self.page_checks()
+                return
+        raise JourneyFailure(f"{self.where()}: no link with text {text!r} in {within}")
+
+    def form_with_button(self, text, within="main"):
+        """The form whose submit button says `text` — many pages carry one small form per action."""
+        for f in self.driver.find_elements(By.CSS_SELECTOR, f"{within} form"):
+            for b in f.find_elements(By.CSS_SELECTOR, "button"):
+                if text in b.text:
+                    return f
+        raise JourneyFailure(f"{self.where()}: no form with a button {text!r}")
+
+    def press(self, text, values=None, within="main"):
+        """Fills (optionally) and submits the form whose button says `text`, as a person clicking that button."""
+        f = self.form_with_button(text, within)
+        if values:
+            for name, value in values.items():
+                el = f.find_elements(By.NAME, name)
+                if not el:
+                    raise JourneyFailure(f"{self.where()}: no field {name!r} in the form of {text!r}")
+                if el[0].tag_name == "select":
+                    s = Select(el[0])
+                    try:
+                        s.select_by_visible_text(value)
+                    except Exception:
+                        s.select_by_value(value)
+                elif el[0].get_attribute("type") == "date" or el[0].get_attribute("type") == "datetime-local":
+                    self.driver.execute_script("arguments[0].value = arguments[1]", el[0], value)
+                else:
+                    el[0].clear()
+                    el[0].send_keys(str(value))
+        b = next(b for b in f.find_elements(By.CSS_SELECTOR, "button") if text in b.text)
+        b.click()
+        self.page_checks()
+
+    # -- what a person sees -----------------------------------------------------------------------------------------
+
+    def see(self, *texts, selector="main"):
+        body = self.text(selector)
+        for t in texts:
+            if isinstance(t, re.Pattern):
+                if not t.search(body):
+                    raise JourneyFailure(f"{self.where()}: expected to see /{t.pattern}/ in:\n{body[:1500]}")
+            elif t not in body:
+                raise JourneyFailure(f"{self.where()}: expected to see {t!r} in:\n{body[:1500]}")
+
+    def dont_see(self, *texts, selector="main"):
+        body = self.text(selector)
+        for t in texts:
+            if t in body:
+                raise JourneyFailure(f"{self.where()}: did not expect {t!r} in:\n{body[:1500]}")
+
+    def step(self, label):
+        """Screenshots the page as it is now, numbered in order."""
+        self.steps += 1
+        slug = re.sub(r"[^a-z0-9]+", "-", label.lower()).strip("-")
+        path = os.path.join(self.dir, f"{self.steps:02d}-{slug}.png")
+        # The whole page, not just the window: what is below the fold is part of what the person sees.
+        shot = self.driver.execute_cdp_cmd("Page.captureScreenshot", {"captureBeyondViewport": True, "format": "png",
+                                                                      "clip": self._page_clip()})
+        with open(path, "wb") as f:
+            f.write(base64.b64decode(shot["data"]))
+        print(f"  [{self.name}] {self.steps:02d} {label}")
+
+    def _page_clip(self):
+        size = self.driver.execute_cdp_cmd("Page.getLayoutMetrics", {})["cssContentSize"]
+        return {"x": 0, "y": 0, "width": size["width"], "height": min(size["height"], 8000), "scale": 1}
+
+    # -- checks on every page -----------------------------------------------------------------------------------------
+
+    def page_checks(self):
+        self.check_console()
+        self.check_status()
+        self.check_a11y()
+
+    def check_status(self):
+        # The error page's heading carries the status; a journey never expects one unless it says so.
+        if self.all("main .error-card"):
+            raise JourneyFailure(f"{self.where()}: error page: {self.text()[:500]}")
+
+    def check_console(self):
+        errors = [e for e in self.driver.get_log("browser") if e.get("level") == "SEVERE"]
+        if errors:
+            raise JourneyFailure(f"{self.where()}: browser console errors:\n" + "\n".join(e["message"] for e in errors))
+
+    def check_a11y(self):
+        # Once per page shape: ids in the path are replaced so that /contracts/<a> and /contracts/<b> count once
+        # per journey, yet every page the journey visits is checked.
+        shape = re.sub(r"[0-9a-f]{8}-[0-9a-f-]{27}", ":id", self.path)
+        if shape in self.axe_checked:
+            return
+        self.axe_checked.add(shape)
+        axe = Axe(self.driver)
+        axe.inject()
+        results = axe.run()
+        bad = [v for v in results["violations"] if v.get("impact") in FAILING_IMPACTS]
+        for v in results["violations"]:
+            if v.get("impact") not in FAILING_IMPACTS:
+                self.a11y_notes.append(f"{shape}: {v['id']} ({v.get('impact')}) {v['help']}")
+        if bad and A11Y_REPORT_ONLY:
+            for v in bad:
+                print(f"  a11y {shape}: {v['id']} ({v['impact']}) " + "; ".join(" ".join(map(str, n["target"])) for n in v["nodes"][:5]))
+        elif bad:
+            lines = []
+            for v in bad:
+                nodes = "; ".join(" ".join(map(str, n["target"])) for n in v["nodes"][:5])
+                lines.append(f"{v['id']} ({v['impact']}): {v['help']} — {nodes}")
+            raise JourneyFailure(f"{self.where()}: accessibility violations:\n  " + "\n  ".join(lines))
+        self.check_console()  # axe itself must not provoke errors either
+
+    def login(self, username, password=PASSWORD):
+        self.open("/login")
+        self.fill("form", {"username": username, "password": password})
+        self.submit("form")
+        if self.path == "/login":
+            raise JourneyFailure(f"login as {username} failed: {self.text()[:300]}")
+
+    def logout(self):
+        f = self.css("header form")
+        f.find_element(By.CSS_SELECTOR, "button").click()
+        self.page_checks()
