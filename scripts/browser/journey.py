@@ -12,7 +12,8 @@ import urllib.request
 from axe_selenium_python import Axe
 from selenium import webdriver
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support.ui import Select
+from selenium.webdriver.support import expected_conditions
+from selenium.webdriver.support.ui import Select, WebDriverWait
 
 BASE = os.environ.get("LVYUE_JOURNEY_URL", "http://127.0.0.1:8080").rstrip("/")
 SHOTS = os.environ.get("LVYUE_JOURNEY_SHOTS", "screenshots/browser-journeys")
@@ -96,14 +97,34 @@ class Journey:
     # -- the browser ------------------------------------------------------------------------------------------------
 
     def resize(self, size):
-        # The window's outer size includes no chrome in headless mode, so the viewport is exactly this wide.
-        self.driver.set_window_size(*size)
+        if size == PHONE:
+            # A phone: a 375 px viewport with overlay scrollbars and touch, not a narrow desktop window.
+            self.driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
+                                        {"width": size[0], "height": size[1], "deviceScaleFactor": 2, "mobile": True})
+            self.driver.execute_cdp_cmd("Emulation.setTouchEmulationEnabled", {"enabled": True})
+        else:
+            self.driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+            self.driver.execute_cdp_cmd("Emulation.setTouchEmulationEnabled", {"enabled": False})
+            self.driver.set_window_size(*size)
 
     def close(self):
         self.driver.quit()
 
     def open(self, path):
         self.driver.get(BASE + path)
+        self.page_checks()
+
+    def click_and_wait(self, element, confirm_text=None):
+        """Clicks something that loads a new page and waits until it has replaced this one."""
+        old = self.driver.find_element(By.TAG_NAME, "html")
+        element.click()
+        if confirm_text is not None:
+            dialog = self.driver.switch_to.alert
+            if confirm_text not in dialog.text:
+                raise JourneyFailure(f"{self.where()}: the confirmation asked {dialog.text!r}")
+            dialog.accept()
+        WebDriverWait(self.driver, 30).until(expected_conditions.staleness_of(old))
+        WebDriverWait(self.driver, 30).until(lambda d: d.execute_script("return document.readyState") == "complete")
         self.page_checks()
 
     def css(self, selector):
@@ -157,15 +178,13 @@ class Journey:
         buttons = f.find_elements(By.CSS_SELECTOR, button or "button[type=submit], input[type=submit], button:not([type])")
         if not buttons:
             raise JourneyFailure(f"{self.where()}: no submit button in {form}")
-        buttons[0].click()
-        self.page_checks()
+        self.click_and_wait(buttons[0])
 
     def click_link(self, text, within="main"):
         """Follows the first link in `within` whose text contains `text`."""
         for a in self.driver.find_elements(By.CSS_SELECTOR, f"{within} a"):
             if text in a.text:
-                a.click()
-                self.page_checks()
+                self.click_and_wait(a)
                 return
         raise JourneyFailure(f"{self.where()}: no link with text {text!r} in {within}")
 
@@ -177,8 +196,9 @@ class Journey:
                     return f
         raise JourneyFailure(f"{self.where()}: no form with a button {text!r}")
 
-    def press(self, text, values=None, within="main"):
-        """Fills (optionally) and submits the form whose button says `text`, as a person clicking that button."""
+    def press(self, text, values=None, within="main", confirm=False):
+        """Fills (optionally) and submits the form whose button says `text`, as a person clicking that button;
+        `confirm`: the button asks "…?" first (app.js) and the person answers OK."""
         f = self.form_with_button(text, within)
         if values:
             for name, value in values.items():
@@ -197,8 +217,7 @@ class Journey:
                     el[0].clear()
                     el[0].send_keys(str(value))
         b = next(b for b in f.find_elements(By.CSS_SELECTOR, "button") if text in b.text)
-        b.click()
-        self.page_checks()
+        self.click_and_wait(b, confirm_text=text if confirm else None)
 
     # -- what a person sees -----------------------------------------------------------------------------------------
 
@@ -284,5 +303,4 @@ class Journey:
 
     def logout(self):
         f = self.css("header form")
-        f.find_element(By.CSS_SELECTOR, "button").click()
-        self.page_checks()
+        self.click_and_wait(f.find_element(By.CSS_SELECTOR, "button"))

@@ -155,7 +155,22 @@ struct EscalationsPage: Encodable, Sendable {
 }
 
 struct MeetingRow: Encodable, Sendable { var heldAt: String; var attendees: String; var decisions: String; var resolveBy: String; var recordedBy: String }
-struct EventRow: Encodable, Sendable { var at: String; var kind: String; var from: String; var to: String; var note: String; var actor: String }
+struct EventRow: Encodable, Sendable {
+    var at: String; var kind: String; var from: String; var to: String; var note: String; var actor: String
+
+    /// A history value as a person reads it (issue #8): statuses and the 24-hour verdict in words, deadlines in local time,
+    /// levels as L1…; the stored values stay machine-readable.
+    static func shown(_ kind: String, _ raw: String?, _ t: Strings) -> String {
+        guard let raw, !raw.isEmpty else { return "" }
+        switch kind {
+        case "status": return t.table["mon_escalation_status.\(raw)"] ?? raw
+        case "raised": return raw == "on_time" ? t["mon_raised_on_time"] : raw == "late" ? t["mon_raised_late"] : raw
+        case "meeting": return JSONCoding.parseInstant(raw).map { Display.time($0) } ?? raw
+        case "level", "overdue": return Int(raw).map { "L\($0)" } ?? raw
+        default: return raw
+        }
+    }
+}
 
 struct EscalationPage: Encodable, Sendable {
     var row: EscalationRow
