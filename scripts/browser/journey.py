@@ -12,7 +12,8 @@ import urllib.request
 from axe_selenium_python import Axe
 from selenium import webdriver
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support import expected_conditions
+from selenium.webdriver.common.keys import Keys
+from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
 BASE = os.environ.get("LVYUE_JOURNEY_URL", "http://127.0.0.1:8080").rstrip("/")
@@ -123,9 +124,18 @@ class Journey:
             if confirm_text not in dialog.text:
                 raise JourneyFailure(f"{self.where()}: the confirmation asked {dialog.text!r}")
             dialog.accept()
-        WebDriverWait(self.driver, 30).until(expected_conditions.staleness_of(old))
+        WebDriverWait(self.driver, 30).until(lambda d: self._gone(old))
         WebDriverWait(self.driver, 30).until(lambda d: d.execute_script("return document.readyState") == "complete")
         self.page_checks()
+
+    @staticmethod
+    def _gone(element):
+        # Chromium answers a node of a replaced document with "stale" or, under device emulation, "does not belong".
+        try:
+            element.is_enabled()
+            return False
+        except WebDriverException:
+            return True
 
     def css(self, selector):
         found = self.driver.find_elements(By.CSS_SELECTOR, selector)
@@ -293,6 +303,23 @@ class Journey:
                 lines.append(f"{v['id']} ({v['impact']}): {v['help']} — {nodes}")
             raise JourneyFailure(f"{self.where()}: accessibility violations:\n  " + "\n  ".join(lines))
         self.check_console()  # axe itself must not provoke errors either
+        self.check_focus_visible()
+
+    def check_focus_visible(self, stops=12):
+        """Tabs through the first focusable elements as a keyboard user would; each must show a focus ring."""
+        body = self.driver.find_element(By.TAG_NAME, "body")
+        self.driver.execute_script("document.activeElement && document.activeElement.blur(); window.scrollTo(0, 0)")
+        for _ in range(stops):
+            body.send_keys(Keys.TAB) if self.driver.switch_to.active_element.tag_name == "body" else \
+                self.driver.switch_to.active_element.send_keys(Keys.TAB)
+            el = self.driver.switch_to.active_element
+            if el.tag_name == "body":
+                break
+            style = self.driver.execute_script(
+                "var s = getComputedStyle(arguments[0]); return [s.outlineStyle, s.outlineWidth, s.boxShadow];", el)
+            if (style[0] == "none" or style[1] in ("0px", "")) and style[2] in ("none", ""):
+                label = (el.text or el.get_attribute("name") or el.get_attribute("href") or el.tag_name)[:60]
+                raise JourneyFailure(f"{self.where()}: keyboard focus on {el.tag_name} {label!r} is not visible")
 
     def login(self, username, password=PASSWORD):
         self.open("/login")
