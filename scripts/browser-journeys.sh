@@ -18,9 +18,12 @@ export LVYUE_DB="$work/lvyue.sqlite" LVYUE_DATA_DIR="$work/data" LVYUE_ADMIN_PAS
 # a free port unless one is given: another server may be running on the usual ones
 port="${LVYUE_JOURNEY_PORT:-$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')}"
 export LVYUE_BASE_URL="http://127.0.0.1:$port"
+if curl -s -o /dev/null "$LVYUE_BASE_URL/"; then echo "port $port is already taken"; exit 1; fi
 (cd "$work" && exec "$bin" serve --port "$port" > "$work/serve.log" 2>&1) & server=$!
 for _ in $(seq 1 60); do curl -sf "$LVYUE_BASE_URL/api/v1/openapi.json" >/dev/null && break; sleep 1; done
-curl -sf "$LVYUE_BASE_URL/api/v1/openapi.json" >/dev/null || { cat "$work/serve.log"; echo "server did not start"; exit 1; }
+if ! kill -0 "$server" 2>/dev/null || ! curl -sf "$LVYUE_BASE_URL/api/v1/openapi.json" >/dev/null; then
+  cat "$work/serve.log"; echo "server did not start"; exit 1
+fi
 
 shots="${LVYUE_JOURNEY_SHOTS:-$PWD/screenshots/browser-journeys}"
 rm -rf "$shots"; mkdir -p "$shots"

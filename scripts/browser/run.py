@@ -13,6 +13,7 @@ JOURNEYS = [
     ("c", "c_service"),       # portal fault → desk → engineer at 375 px → customer rating link → follow-up call
     ("d", "d_report"),        # quarterly report + XLSX export (placeholder until the report lands)
     ("e", "e_language"),      # switch language
+    ("f", "f_no_javascript"), # forms and links with JavaScript off
 ]
 
 
