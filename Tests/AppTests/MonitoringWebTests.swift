@@ -48,6 +48,14 @@ struct MonitoringWebTests {
                 #expect(res.status == .seeOther || res.status == .found)
             }
             #expect(try await EscalationMeeting.query(on: env.db).filter(\.$escalation.$id == escalation.id!).count() == 2)
+            // issue #8: the history reads in words and local times, not the stored codes and ISO instants
+            try await env.app.testing().test(.GET, "/escalations/\(escalation.id!.uuidString.lowercased())", headers: headers) { res async in
+                let body = res.body.string
+                #expect(body.contains("→ 超过24小时上报"))
+                #expect(!body.contains("→ late"))
+                #expect(body.contains("逾期升级 L1 → L2"))
+                #expect(!body.contains("+08:00 →"), "a meeting's deadline shown as an ISO instant")
+            }
         }
     }
 }
