@@ -67,6 +67,7 @@ def run(ctx):
     j.login("j.sunwei")
     j.open("/service/mine")
     j.see(number, SUBJECT)
+    j.see("我的服务", selector="header nav a[aria-current]")
     j.step("engineer's requests on a phone")
     j.click_link(number)
     j.step("request on a phone")

@@ -286,6 +286,9 @@ class Journey:
         # The error page's heading carries the status; a journey never expects one unless it says so.
         if self.all("main .error-card"):
             raise JourneyFailure(f"{self.where()}: error page: {self.text()[:500]}")
+        current = [a.text for a in self.all("header nav a[aria-current]")]
+        if len(current) > 1:
+            raise JourneyFailure(f"{self.where()}: several navigation items marked current: {current}")
 
     def check_console(self):
         errors = [e for e in self.driver.get_log("browser") if e.get("level") == "SEVERE"]
@@ -335,6 +338,7 @@ class Journey:
             if (style[0] == "none" or style[1] in ("0px", "")) and style[2] in ("none", ""):
                 label = (el.text or el.get_attribute("name") or el.get_attribute("href") or el.tag_name)[:60]
                 raise JourneyFailure(f"{self.where()}: keyboard focus on {el.tag_name} {label!r} is not visible")
+        self.driver.execute_script("document.activeElement && document.activeElement.blur(); window.scrollTo(0, 0)")
 
     def login(self, username, password=PASSWORD):
         self.open("/login")

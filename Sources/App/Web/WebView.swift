@@ -22,9 +22,10 @@ struct NavItem: Encodable, Sendable {
 
     static func visible(to role: Role?, currentPath: String, _ t: Strings) -> [NavItem] {
         guard let role else { return [] }
-        return items.filter { Permissions.allows(role, .read, $0.resource) }.map {
-            NavItem(label: t[$0.key], url: $0.route.path, active: currentPath == $0.route.path || currentPath.hasPrefix($0.route.path + "/"))
-        }
+        let shown = items.filter { Permissions.allows(role, .read, $0.resource) }
+        // The most specific item is the current one: /service/mine marks 我的服务, not also 服务台 (issue #8).
+        let current = shown.map(\.route.path).filter { currentPath == $0 || currentPath.hasPrefix($0 + "/") }.max { $0.count < $1.count }
+        return shown.map { NavItem(label: t[$0.key], url: $0.route.path, active: $0.route.path == current) }
     }
 }
 
