@@ -99,6 +99,7 @@ def run(ctx):
     j.click_link("服务请求")
     j.see(number, "已解决")
     j.click_link(number)
+    j.see("5号机主轴运转时异响，已停机，影响整条产线")
     j.press("我确认问题已解决")
     j.see("客户已签字")
     j.step("customer signed off")

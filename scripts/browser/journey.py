@@ -286,6 +286,10 @@ class Journey:
         # The error page's heading carries the status; a journey never expects one unless it says so.
         if self.all("main .error-card"):
             raise JourneyFailure(f"{self.where()}: error page: {self.text()[:500]}")
+        # Swift's description of a database model (or any internal value) is never something to show a person.
+        leaked = re.search(r"SQLRow|SQLKit|FoundationEssentials|Optional\(|<[A-Za-z]+\.[A-Za-z]+: 0x", self.text("body"))
+        if leaked:
+            raise JourneyFailure(f"{self.where()}: internal text on the page near {leaked.group(0)!r}")
         current = [a.text for a in self.all("header nav a[aria-current]")]
         if len(current) > 1:
             raise JourneyFailure(f"{self.where()}: several navigation items marked current: {current}")

@@ -133,7 +133,7 @@ struct PortalServiceController {
         }
         let rating = detail.rating.map { _ in t["portal_rated"] }
         let page = PortalRequestPage(
-            backURL: PortalServicePaths.requests.path, number: r.number, title: r.title, description: r.description,
+            backURL: PortalServicePaths.requests.path, number: r.number, title: r.title, description: r.summary,
             type: t.label("svc_type", r.type), urgency: t.label("svc_urgency", r.urgency), status: t.label("svc_status", r.status),
             received: Display.time(r.receivedAt), clocks: clocks,
             objections: detail.objections.map { .init(raised: Display.time($0.raisedAt), text: $0.description, status: $0.status.rawValue) },
