@@ -26,7 +26,7 @@ if ! kill -0 "$server" 2>/dev/null || ! curl -sf "$LVYUE_BASE_URL/api/v1/openapi
 fi
 
 shots="${LVYUE_JOURNEY_SHOTS:-$PWD/screenshots/browser-journeys}"
-rm -rf "$shots"; mkdir -p "$shots"
+mkdir -p "$shots"; find "$shots" -name "*.png" -delete  # the previous run's screenshots
 echo "browser journeys: server $LVYUE_BASE_URL, screenshots in $shots"
 status=0
 LVYUE_JOURNEY_URL="$LVYUE_BASE_URL" LVYUE_JOURNEY_SHOTS="$shots" "$python" scripts/browser/run.py "$@" || status=$?

@@ -168,32 +168,36 @@ class Journey:
         return self.css(selector).text
 
     def fill(self, form, values):
-        """Fills fields of `form` (a CSS selector) by name: text, date, number, textarea and select (by visible text or value)."""
+        """Fills fields of `form` (a CSS selector) by name: text, date, number, textarea, select (by visible text or
+        value), radio (by value) and checkbox (True/False)."""
         f = self.css(form)
+        self._set_fields(f, values, form)
+        return f
+
+    def _set_fields(self, f, values, what):
         for name, value in values.items():
             els = f.find_elements(By.NAME, name)
             if not els:
-                raise JourneyFailure(f"{self.where()}: no field {name!r} in {form}")
-            el = els[0]
+                raise JourneyFailure(f"{self.where()}: no field {name!r} in {what}")
+            el, kind = els[0], els[0].get_attribute("type")
             if el.tag_name == "select":
                 sel = Select(el)
                 try:
                     sel.select_by_visible_text(value)
                 except Exception:
                     sel.select_by_value(value)
-            elif el.get_attribute("type") in ("checkbox", "radio"):
-                target = next((e for e in els if e.get_attribute("value") == str(value)), el) if el.get_attribute("type") == "radio" else el
+            elif kind in ("checkbox", "radio"):
+                target = next((e for e in els if e.get_attribute("value") == str(value)), el) if kind == "radio" else el
                 if (value is not False) != target.is_selected():
                     target.click()
-            elif el.get_attribute("type") == "date" and not self.javascript:
+            elif kind == "date" and not self.javascript:
                 el.send_keys(_date_keys(value))
-            elif el.get_attribute("type") == "date":
-                # Chromium's date input takes keystrokes in the locale's order; set the value like a date picker would.
+            elif kind in ("date", "datetime-local"):
+                # Typing into Chromium's date field depends on the browser's locale; set it as the date picker would.
                 self.driver.execute_script("arguments[0].value = arguments[1]", el, value)
             else:
                 el.clear()
                 el.send_keys(str(value))
-        return f
 
     def submit(self, form, button=None):
         """Submits a form by clicking its (named) submit button, then checks the page it lands on."""
@@ -223,22 +227,7 @@ class Journey:
         """Fills (optionally) and submits the form whose button says `text`, as a person clicking that button;
         `confirm`: the button asks "…?" first (app.js) and the person answers OK."""
         f = self.form_with_button(text, within)
-        if values:
-            for name, value in values.items():
-                el = f.find_elements(By.NAME, name)
-                if not el:
-                    raise JourneyFailure(f"{self.where()}: no field {name!r} in the form of {text!r}")
-                if el[0].tag_name == "select":
-                    s = Select(el[0])
-                    try:
-                        s.select_by_visible_text(value)
-                    except Exception:
-                        s.select_by_value(value)
-                elif el[0].get_attribute("type") == "date" or el[0].get_attribute("type") == "datetime-local":
-                    self.driver.execute_script("arguments[0].value = arguments[1]", el[0], value)
-                else:
-                    el[0].clear()
-                    el[0].send_keys(str(value))
+        self._set_fields(f, values or {}, f"the form of {text!r}")
         b = next(b for b in f.find_elements(By.CSS_SELECTOR, "button") if text in b.text)
         self.click_and_wait(b, confirm_text=text if confirm else None)
 
