@@ -29,6 +29,6 @@ shots="${LVYUE_JOURNEY_SHOTS:-$PWD/screenshots/browser-journeys}"
 mkdir -p "$shots"; find "$shots" -name "*.png" -delete  # the previous run's screenshots
 echo "browser journeys: server $LVYUE_BASE_URL, screenshots in $shots"
 status=0
-LVYUE_JOURNEY_URL="$LVYUE_BASE_URL" LVYUE_JOURNEY_SHOTS="$shots" "$python" scripts/browser/run.py "$@" || status=$?
+PYTHONDONTWRITEBYTECODE=1 LVYUE_JOURNEY_URL="$LVYUE_BASE_URL" LVYUE_JOURNEY_SHOTS="$shots" "$python" scripts/browser/run.py "$@" || status=$?
 if [ "$status" != 0 ]; then echo "--- server log (last 40 lines)"; tail -40 "$work/serve.log"; fi
 exit "$status"
