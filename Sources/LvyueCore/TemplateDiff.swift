@@ -4,7 +4,7 @@ import Foundation
 /// key columns (a milestone by its name, a risk by its description, …) and says, row by row, what was added,
 /// removed or changed (issue #7, side-by-side diff).
 public enum TemplateDiff {
-    public enum Change: String, Codable, Sendable { case added, removed, changed, unchanged }
+    public enum Change: String, Codable, CaseIterable, Sendable { case added, removed, changed, unchanged }
 
     public struct Row: Equatable, Sendable {
         public var change: Change
