@@ -93,6 +93,11 @@ struct TemplateVersionPatch: Decodable, Sendable {
     var rows: [[String]]?
 
     enum CodingKeys: String, CodingKey { case changeNote, effectiveOn, rows }
+    init(changeNote: String?, effectiveOn: Patch<String>, rows: [[String]]?) {
+        self.changeNote = changeNote
+        self.effectiveOn = effectiveOn
+        self.rows = rows
+    }
     init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         changeNote = try c.decodeIfPresent(String.self, forKey: .changeNote)
