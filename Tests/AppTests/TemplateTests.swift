@@ -313,4 +313,20 @@ struct TemplateTests {
             #expect(try await env.api(.GET, "/templates/not-a-uuid").status == .notFound)
         }
     }
+
+    @Test func demoShowsARevisionADraftAndADueTemplate() async throws {
+        try await withTestApp { env in
+            try await DemoData.loadOnce(env.app)
+            let due = try await env.api(.GET, "/templates/due-for-revision").items
+            #expect(due.map { "\($0["kind"]!)/\($0["scope"]!)" } == ["risk_checklist/construction"])
+            let plan = try await env.templateID("milestone_plan", "manufacturing")
+            let t = try await env.api(.GET, "/templates/\(plan)")
+            #expect((t["versions"] as? [[String: Any]])?.map { $0["state"] as? String } == ["retired", "effective", "draft"])
+            let diff = try await env.api(.GET, "/templates/\(plan)/diff?from=1&to=2")
+            #expect([diff["added"], diff["removed"], diff["changed"], diff["unchanged"]].map { $0 as? Int } == [1, 1, 2, 2])
+            let sla = try await env.api(.GET, "/templates/\(try await env.templateID("sla_policy", "default"))")
+            #expect((sla["scheduled_version"] as? [String: Any])?["effective_on"] as? String == "2026-03-31")
+            #expect(try await AuditVerifier.verify(on: env.db).problem == nil)
+        }
+    }
 }
