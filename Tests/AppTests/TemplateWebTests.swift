@@ -74,7 +74,7 @@ struct TemplateWebTests {
             env.clock.set(testStart)
             try await browser.signIn()
             let contract = try await env.makeContract()
-            #expect(try await browser.get("/contracts/\(contract)").html.contains("href=\"/contracts/\(contract)/templates\""))
+            #expect(try await browser.get("/contracts/\(contract)").html.contains("href=\"/contracts/\(contract.lowercased())/templates\""))
             let form = try await browser.get("/contracts/\(contract)/templates")
             #expect(form.status == .ok && form.html.contains("制造类合同履约节点计划 v1"))
             let posted = try await browser.post("/contracts/\(contract)/templates", [

@@ -27,12 +27,12 @@ enum TemplateUsage {
 
     static func record(_ entity: Entity, id: UUID, column: String, version: UUID, on db: any Database) async throws {
         precondition(entity.columns.contains(column))
-        try await db.sql.raw("UPDATE \(unsafeRaw: entity.table) SET \(unsafeRaw: column) = \(bind: version) WHERE id = \(bind: id)").run()
+        try await db.sql.update(entity.table).set(SQLIdentifier(column), to: SQLBind(version)).where("id", .equal, SQLBind(id)).run()
     }
 
     static func usage(_ entity: Entity, id: UUID, on db: any Database) async throws -> TemplateUsageResponse {
-        let columns = entity.columns.joined(separator: ", ")
-        guard let row = try await db.sql.raw("SELECT \(unsafeRaw: columns) FROM \(unsafeRaw: entity.table) WHERE id = \(bind: id)").first() else {
+        guard let row = try await db.sql.select().columns(entity.columns.map { SQLIdentifier($0) }).from(entity.table)
+            .where("id", .equal, SQLBind(id)).first() else {
             throw AppError.notFound(entity: entity.rawValue, id: id.uuidString)
         }
         var items: [TemplateUsageItem] = []
