@@ -84,6 +84,7 @@ enum Sweeper {
         }
         report.serviceAlertsFired = service.alertsFired
         report.inspectionsOpened = service.inspectionsOpened
+        try await TemplateLibrary.activateDue(app, actor: actor)  // issue #7: template versions whose date has arrived
         let sent = try await DeliveryWorker.runOnce(app)
         report.deliveriesSent = sent.sent
         report.deliveriesFailed = sent.failed

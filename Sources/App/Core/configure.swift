@@ -90,6 +90,9 @@ enum Migrations {
         app.migrations.add(CreateContractMembers())
         app.migrations.add(CreateAttachments())
         app.migrations.add(CreateSignInLinks())
+        // Template library (issue #7)
+        app.migrations.add(CreateTemplateLibrary())
+        app.migrations.add(SeedTemplateLibrary())
     }
 }
 

@@ -85,7 +85,9 @@ struct RiskAPIController: RouteCollection {
         guard let category = req.parameters.get("category").flatMap(ContractCategory.init(rawValue:)) else {
             throw AppError.notFound(entity: "risk checklist", id: req.parameters.get("category") ?? "")
         }
-        return try .json(ChecklistResponse(contractCategory: category, items: RiskChecklist.items(for: category).map(RiskQueries.item)))
+        // Issue #7: the checklist in force in the template library.
+        let items = try await TemplateUsage.riskItems(for: category, on: req.db, today: ResponseContext(now: req.now).today).items
+        return try .json(ChecklistResponse(contractCategory: category, items: items.map(RiskQueries.item)))
     }
 
     /// Adds the contract category's checklist to the contract's register (items it already has are skipped).
@@ -100,7 +102,11 @@ struct RiskAPIController: RouteCollection {
             let existing = Set(try await Risk.query(on: db).filter(\.$contract.$id == contractID).all(\.$summary))
             var created: [RiskResponse] = []
             var skipped = 0
-            for item in RiskChecklist.items(for: contract.category) {
+            let checklist = try await TemplateUsage.riskItems(for: contract.category, on: db, today: ResponseContext(now: now).today)
+            if let version = checklist.version {  // issue #7: the contract records the checklist version it used
+                try await TemplateUsage.record(.contract, id: contractID, column: "risk_template_version_id", version: version, on: db)
+            }
+            for item in checklist.items {
                 if existing.contains(item.description) { skipped += 1; continue }
                 let r = Risk()
                 r.id = newID()

@@ -48,6 +48,8 @@ struct ContractDetailPage: Encodable, Sendable {
     // Leaf treats every array, even an empty one, as true: the templates test these flags instead.
     var hasStatusActions = false, hasClauses = false, hasResponsibilities = false, hasMilestones = false
     var hasPayments = false, hasAudit = false
+    /// Issue #7: fill a new contract from the template library.
+    var templatesURL = ""
 
     mutating func setFlags() {
         hasStatusActions = !statusActions.isEmpty
@@ -153,6 +155,7 @@ struct ContractDetailPage: Encodable, Sendable {
             newMilestoneURL: SitePath.milestoneNew.path(id), newPaymentURL: SitePath.paymentNew.path(id),
             can: can)
         page.setFlags()
+        page.templatesURL = TemplateWebPaths.apply.path(id)
         return page
     }
 }

@@ -18,6 +18,7 @@ struct NavItem: Encodable, Sendable {
         ("nav_service", ServiceSitePaths.desk, .serviceRequest),  // issue #6
         ("nav_service_mine", ServiceSitePaths.mine, .serviceRequest),
         ("nav_calendars", CalendarWebPaths.list, .calendar),
+        ("nav_templates", TemplateWebPaths.list, .template),  // issue #7
     ]
 
     static func visible(to role: Role?, currentPath: String, _ t: Strings) -> [NavItem] {

@@ -132,7 +132,11 @@ enum ServicePlanService {
             let owner = try await contract.$owner.id.asyncMap { try await User.find($0, on: db) } ?? nil
             try await apply(input, to: plan, creating: true, defaultStart: acceptance, defaultContact: owner?.displayName ?? "客服部", on: db,
                             registry: app.calendars)
+            // Issue #7: without an explicit policy the plan takes the SLA template in force, and records its version.
+            let sla = input.clockPolicy == nil ? try await TemplateUsage.slaPolicy(on: db, today: ctx.today) : nil
+            if let sla { plan.clockPolicy = sla.policy }
             try await plan.create(on: db)
+            if let sla { try await TemplateUsage.record(.servicePlan, id: plan.id!, column: "sla_template_version_id", version: sla.version, on: db) }
             try await InspectionService.generate(for: plan, on: db, ctx: ctx, workday: workday, clocks: clocks)
             let after = plan.response(ResponseContext(now: ctx.now))
             try await AuditLog.append(on: db, at: ctx.now, actor: actor, action: "create", entityType: ServicePlan.entityType,

@@ -90,6 +90,7 @@ enum ServiceRequestService {
         try await r.create(on: db)
         try await event(r, "received", at: receivedAt, note: "channel: \(r.channel.rawValue)", on: db, ctx: ctx)
         try await WorkInstructionService.copyChecklist(for: r, on: db, ctx: ctx)
+        try await TemplateUsage.recordForRequest(r, on: db, day: receivedDay)  // issue #7
         try await refresh(r, on: db, ctx: ctx, clocks: clocks)
         try await AuditLog.append(on: db, at: ctx.now, actor: ctx.actor, action: "create", entityType: ServiceRequest.entityType,
                                   entityID: r.id!.uuidString, after: r.response(ResponseContext(now: ctx.now)))
