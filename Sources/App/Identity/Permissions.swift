@@ -9,6 +9,8 @@ enum Resource: String, CaseIterable, Sendable {
     case contractTeam, attachment
     // After-sales service (issue #6)
     case servicePlan, serviceRequest, workInstruction, serviceTriage
+    // Resource coordination and calendar feeds (issue #10)
+    case resourcePlan, resourceCapacity, riskReview, calendarFeed
 }
 
 enum Action: String, CaseIterable, Sendable {
@@ -24,6 +26,7 @@ enum Permissions {
         if let monitoring = monitoringRule(role, action, resource) { return monitoring }
         if let service = ServicePermissions.rule(role, action, resource) { return service }
         if let security = securityRule(role, action, resource) { return security }
+        if let resources = ResourcePermissions.rule(role, action, resource) { return resources }
         switch role {
         case .administrator:
             return true
