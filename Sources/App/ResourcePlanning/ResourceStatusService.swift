@@ -95,3 +95,25 @@ enum ResourceStatusService {
         return items.sorted { (rank[$0.state]!, $0.contractNumber) < (rank[$1.state]!, $1.contractNumber) }
     }
 }
+
+/// A row of the dashboard's resource status panel.
+struct ResourceStatusRow: Encodable, Sendable {
+    var contract: String
+    var url: String
+    var state: String
+    var stateKey: String
+    var shortfall: Bool
+    var materials: String
+    var funds: String
+    var overWeeks: String
+
+    /// The worst 20 contracts (all with a shortfall or awaiting approval come first).
+    static func rows(today: LocalDate, _ t: Strings, on db: any Database) async throws -> [ResourceStatusRow] {
+        try await ResourceStatusService.status(today: today, on: db).prefix(20).map { s in
+            ResourceStatusRow(contract: "\(s.contractNumber) \(s.contractTitle)", url: SitePath.contract.path(s.contractId),
+                              state: t["res_state.\(s.state)"], stateKey: s.state, shortfall: s.state == "shortfall",
+                              materials: "\(s.materialsLate) / \(s.materials)", funds: s.fundsUnapproved == 0 ? "0" : "\(s.fundsUnapproved) · \(s.fundsUnapprovedAmount)",
+                              overWeeks: String(s.overAllocatedWeeks))
+        }
+    }
+}

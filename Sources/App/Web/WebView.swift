@@ -18,6 +18,8 @@ struct NavItem: Encodable, Sendable {
         ("nav_service", ServiceSitePaths.desk, .serviceRequest),  // issue #6
         ("nav_service_mine", ServiceSitePaths.mine, .serviceRequest),
         ("nav_calendars", CalendarWebPaths.list, .calendar),
+        ("nav_resources", ResourceSitePaths.load, .resourceCapacity),  // issue #10
+        ("nav_feeds", ResourceSitePaths.feeds, .calendarFeed),
     ]
 
     static func visible(to role: Role?, currentPath: String, _ t: Strings) -> [NavItem] {
