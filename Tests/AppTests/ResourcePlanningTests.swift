@@ -176,3 +176,32 @@ struct ResourcePlanningTests {
         }
     }
 }
+
+@Suite("Resource coordination demo")
+struct ResourceDemoTests {
+    @Test func demoShowsShortfallsReviewAndFeeds() async throws {
+        try await withTestApp { env in
+            try await DemoData.loadOnce(env.app)
+            let open = try await env.openAlerts().compactMap { $0["title"] as? String }
+            #expect(open.contains("风险触发：主轴铸件到货晚于需求日期"))
+            #expect(open.contains("风险触发：技术部同期承担多个项目，人力超负荷"))
+            #expect(open.contains("风险触发：设备采购款未按时审批"))
+            let tech = try await SecurityFixtures.departmentID(env, "technical").uuidString
+            let load = try await env.api(.GET, "/departments/\(tech)/load?weeks=1")
+            let week = try #require((load["weeks"] as? [[String: Any]])?.first)
+            #expect(week["planned"] as? Double == 36 && week["over"] as? Bool == true)
+            let status = try await env.api(.GET, "/resource-status")
+            #expect(status.items.first?["contract_number"] as? String == "HT-2026-0012" && status.items.first?["state"] as? String == "shortfall")
+            let contract = try #require(try await Contract.query(on: env.db).filter(\.$number == "HT-2026-0012").first()?.id)
+            #expect(try await env.api(.GET, "/contracts/\(contract)/risk-reviews").items.count == 1)
+            for secret in DemoResources.feedTokens.values {
+                var body = ""
+                try await env.app.testing().test(.GET, "/feeds/\(secret).ics") { res async in
+                    #expect(res.status == .ok)
+                    body = String(decoding: Data(res.body.readableBytesView), as: UTF8.self)
+                }
+                #expect(body.contains("BEGIN:VEVENT"))
+            }
+        }
+    }
+}
