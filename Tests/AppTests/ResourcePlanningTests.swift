@@ -49,6 +49,9 @@ struct ResourcePlanningTests {
             let after = try await env.api(.GET, "/departments/\(dept)/load?from=2026-02-11&weeks=1")
             #expect((after["weeks"] as? [[String: Any]])?.first?["planned"] as? Double == 0)
             #expect(try await env.api(.GET, "/departments/\(dept)/load?weeks=99").errorFields["weeks"] != nil)
+            // A year without statutory data yet: the weekly pattern (Mon–Fri) stands in, no error.
+            let later = try await env.api(.GET, "/departments/\(dept)/load?from=2031-03-03&weeks=1")
+            #expect(later.status == .ok && (later["weeks"] as? [[String: Any]])?.first?["working_days"] as? Int == 5)
         }
     }
 

@@ -49,6 +49,12 @@ enum LoadService {
         return out
     }
 
+    /// Whether a day is worked on the calendar. A year without statutory data (not yet published or imported) falls back
+    /// to the calendar's weekly pattern, so load and triggers keep working into next year; the holidays appear once imported.
+    static func workingDay(_ cal: WorkCalendar) -> (LocalDate) -> Bool {
+        { d in (try? cal.isWorkingDay(d)) ?? !(cal.weeklyWindows[d.weekday] ?? []).isEmpty }
+    }
+
     static func calendar(_ id: String, on db: any Database) async throws -> WorkCalendar {
         do { return try await calendars.calendar(id, on: db) } catch { return BuiltinCalendars.cnWorkday }
     }
@@ -87,18 +93,18 @@ enum LoadService {
         for d in departments {
             guard let i = info[d] else { continue }
             let cal = try await calendar(i.calendarID, on: db)
-            let working: (LocalDate) throws -> Bool = { try cal.isWorkingDay($0) }
+            let working = workingDay(cal)
             let away = absences.filter { $0.departmentID == d }.compactMap { a -> ResourceLoad.Absence? in
                 guard let f = LocalDate(iso: a.startsOn), let t = LocalDate(iso: a.endsOn) else { return nil }
                 return ResourceLoad.Absence(from: f, to: t, people: a.people)
             }
             var weeks: [LocalDate: Week] = [:]
             for w in starts {
-                let cap = try CalendarErrors.mapping { try ResourceLoad.capacity(week: w, headcount: i.headcount, absences: away, isWorkingDay: working) }
+                let cap = ResourceLoad.capacity(week: w, headcount: i.headcount, absences: away, isWorkingDay: working)
                 weeks[w] = Week(workingDays: cap.workingDays, capacity: cap.capacity)
             }
             for l in lines where l.departmentID == d {
-                let spread = try CalendarErrors.mapping { try ResourceLoad.spread(personDays: l.personDays, from: l.from, to: l.to, isWorkingDay: working) }
+                let spread = ResourceLoad.spread(personDays: l.personDays, from: l.from, to: l.to, isWorkingDay: working)
                 for (w, pd) in spread where weeks[w] != nil {
                     weeks[w]!.planned += pd
                     weeks[w]!.byMilestone[l.milestoneID, default: 0] += pd
