@@ -18,6 +18,14 @@ public enum RiskTriggerKind: String, Codable, CaseIterable, Sendable {
     case slaBreachRate = "sla_breach_rate"
     /// Fired by a person (the risk's status set to triggered).
     case manual
+    /// Issue #10: a material of the contract (or of `milestoneId`) is expected after its need-by date, or its need-by
+    /// date passed without arrival, by at least `days` (default 1).
+    case materialLate = "material_late"
+    /// Issue #10: a department the contract's resource plan draws on is over-allocated by at least `percent` in a week
+    /// that one of its milestones depends on (today's week or later).
+    case departmentOverload = "department_overload"
+    /// Issue #10: funds of the contract not approved `days` days (or fewer) before their need-by date.
+    case fundsUnapproved = "funds_unapproved"
 }
 
 public struct RiskTrigger: Codable, Hashable, Sendable {
@@ -40,17 +48,21 @@ public struct RiskTrigger: Codable, Hashable, Sendable {
     public func problems() -> [String: String] {
         var p: [String: String] = [:]
         switch kind {
-        case .milestoneLate, .paymentOverdue:
+        case .milestoneLate, .paymentOverdue, .fundsUnapproved:
             if let d = days { if !(0...3650).contains(d) { p["trigger.days"] = "must be between 0 and 3650" } } else { p["trigger.days"] = "is required for \(kind.rawValue)" }
         case .updateStale:
             if let d = days, !(1...3650).contains(d) { p["trigger.days"] = "must be between 1 and 3650" }
         case .slaBreachRate:
             if let x = percent { if !(0...100).contains(x) || x.isNaN { p["trigger.percent"] = "must be between 0 and 100" } } else { p["trigger.percent"] = "is required for sla_breach_rate" }
+        case .materialLate:
+            if let d = days, !(0...3650).contains(d) { p["trigger.days"] = "must be between 0 and 3650" }
+        case .departmentOverload:
+            if let x = percent { if !(0...1000).contains(x) || x.isNaN { p["trigger.percent"] = "must be between 0 and 1000" } } else { p["trigger.percent"] = "is required for department_overload" }
         case .forecastLate, .qualityFailed, .manual:
             break
         }
-        if milestoneId != nil && ![.milestoneLate, .qualityFailed].contains(kind) {
-            p["trigger.milestone_id"] = "only milestone_late and quality_failed name a milestone"
+        if milestoneId != nil && ![.milestoneLate, .qualityFailed, .materialLate].contains(kind) {
+            p["trigger.milestone_id"] = "only milestone_late, quality_failed and material_late name a milestone"
         }
         return p
     }
@@ -87,6 +99,41 @@ public struct ContractFacts: Sendable {
         }
     }
 
+    /// Issue #10: a material line of the resource plan.
+    public struct MaterialFact: Sendable {
+        public var id: UUID
+        public var milestoneId: UUID
+        public var item: String
+        public var needBy: LocalDate
+        public var expected: LocalDate?
+        public var arrived: LocalDate?
+        public init(id: UUID, milestoneId: UUID, item: String, needBy: LocalDate, expected: LocalDate?, arrived: LocalDate?) {
+            self.id = id; self.milestoneId = milestoneId; self.item = item; self.needBy = needBy; self.expected = expected; self.arrived = arrived
+        }
+    }
+    /// Issue #10: a funds line of the resource plan.
+    public struct FundFact: Sendable {
+        public var id: UUID
+        public var milestoneId: UUID
+        public var label: String
+        public var needBy: LocalDate
+        public var approved: Bool
+        public init(id: UUID, milestoneId: UUID, label: String, needBy: LocalDate, approved: Bool) {
+            self.id = id; self.milestoneId = milestoneId; self.label = label; self.needBy = needBy; self.approved = approved
+        }
+    }
+    /// Issue #10: the load of a department in a week the contract's people plan covers.
+    public struct DepartmentWeekFact: Sendable {
+        public var departmentId: UUID
+        public var departmentName: String
+        public var week: LocalDate
+        public var planned: Double
+        public var capacity: Double
+        public init(departmentId: UUID, departmentName: String, week: LocalDate, planned: Double, capacity: Double) {
+            self.departmentId = departmentId; self.departmentName = departmentName; self.week = week; self.planned = planned; self.capacity = capacity
+        }
+    }
+
     public var today: LocalDate
     public var plannedFinish: LocalDate?
     public var milestones: [MilestoneFact]
@@ -97,6 +144,9 @@ public struct ContractFacts: Sendable {
     public var cadenceDays: Int
     /// Service requests and how many breached an SLA; nil while the contract has no service requests.
     public var serviceRequests: (total: Int, breached: Int)?
+    public var materials: [MaterialFact] = []
+    public var funds: [FundFact] = []
+    public var departmentWeeks: [DepartmentWeekFact] = []
 
     public init(today: LocalDate, plannedFinish: LocalDate? = nil, milestones: [MilestoneFact] = [], payments: [PaymentFact] = [],
                 latestQuality: [QualityFact] = [], lastUpdate: LocalDate? = nil, cadenceDays: Int = 7,
@@ -203,6 +253,39 @@ public enum RiskTriggers {
                                       measure: rate, subjectId: nil)
             }
             return .quiet("SLA breach rate \(Int(rate.rounded()))%")
+
+        case .materialLate:
+            let threshold = max(1, trigger.days ?? 1)
+            let candidates = facts.materials.filter { trigger.milestoneId == nil || $0.milestoneId == trigger.milestoneId }
+            let slips = candidates.compactMap { m -> (ContractFacts.MaterialFact, Int)? in
+                ResourceShortfalls.materialSlip(needBy: m.needBy, expected: m.expected, arrived: m.arrived, today: facts.today).map { (m, $0) }
+            }
+            guard let worst = slips.max(by: { $0.1 < $1.1 }) else { return .quiet("no material late") }
+            if worst.1 >= threshold {
+                return TriggerOutcome(fired: true, reason: "material \(worst.0.item) needed by \(worst.0.needBy) is \(worst.1) day(s) late"
+                                      + (worst.0.expected.map { " (expected \($0))" } ?? " (no arrival)"),
+                                      measure: Double(worst.1), subjectId: worst.0.milestoneId)
+            }
+            return .quiet("worst material slip \(worst.1) day(s), threshold \(threshold)")
+
+        case .departmentOverload:
+            let threshold = trigger.percent ?? 0
+            let over = facts.departmentWeeks.filter { ResourceLoad.weekStart(facts.today) <= $0.week }
+                .filter { ResourceLoad.isOver(planned: $0.planned, capacity: $0.capacity, threshold: threshold) }
+            guard let worst = over.max(by: { ($0.planned - $0.capacity) < ($1.planned - $1.capacity) }) else {
+                return .quiet("no department week over \(threshold)%")
+            }
+            let pct = ResourceLoad.percent(planned: worst.planned, capacity: worst.capacity)
+            return TriggerOutcome(fired: true, reason: "department \(worst.departmentName) week of \(worst.week) planned \(ResourceLoad.round2(worst.planned)) "
+                                  + "person-day(s) against capacity \(ResourceLoad.round2(worst.capacity)) (threshold \(threshold)%)",
+                                  measure: pct.map(ResourceLoad.round2), subjectId: nil)
+
+        case .fundsUnapproved:
+            let threshold = max(0, trigger.days ?? 0)
+            let pending = facts.funds.filter { !$0.approved }.map { ($0, facts.today.days(to: $0.needBy)) }.filter { $0.1 <= threshold }
+            guard let first = pending.min(by: { $0.1 < $1.1 }) else { return .quiet("no unapproved funds within \(threshold) day(s)") }
+            return TriggerOutcome(fired: true, reason: "funds \(first.0.label) needed by \(first.0.needBy) not approved (\(first.1) day(s) left, threshold \(threshold))",
+                                  measure: Double(first.1), subjectId: first.0.milestoneId)
 
         case .manual:
             return manuallyTriggered ? TriggerOutcome(fired: true, reason: "triggered manually", measure: nil, subjectId: nil)

@@ -93,6 +93,7 @@ enum Migrations {
         // Template library (issue #7)
         app.migrations.add(CreateTemplateLibrary())
         app.migrations.add(SeedTemplateLibrary())
+        app.migrations.add(CreateResourcePlanning())  // issue #10
     }
 }
 

@@ -18,6 +18,9 @@ func routes(_ app: Application) throws {
     try MonitoringRoutes.register(on: authed)
     try ServiceRoutes.register(on: authed)  // issue #6
     try authed.register(collection: TemplateAPIController())  // issue #7
+    try authed.register(collection: ResourceAPIController())  // issue #10
+    try authed.register(collection: FeedAPIController())  // issue #10
+    app.get("feeds", ":token", use: FeedController.serve)  // issue #10: secret calendar URLs, no session
 
     try WebRoutes.register(on: app)
 }

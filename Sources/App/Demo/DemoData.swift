@@ -26,6 +26,7 @@ enum DemoData {
             try await DemoMonitoring.seed(db: db, now: now, newID: newID)  // issue #4
             try await DemoService.seed(db: db, now: now, newID: newID, clocks: serviceClocks, workday: workday)  // issue #6
             try await DemoTemplates.seed(db: db, now: now, newID: newID)  // issue #7
+            try await DemoResources.seed(db: db, now: now, newID: newID)  // issue #10
             try await Setting(key: marker, value: JSONCoding.formatInstant(now)).create(on: db)
             return true
         }

@@ -24,6 +24,7 @@ struct DashboardPage: Encodable, Sendable {
     var buckets: [Bucket]
     var alertsURL: String
     var escalationsURL: String
+    var resources: [ResourceStatusRow] = []  // issue #10: 资源配置状态
 
     init(_ d: DashboardResponse, _ t: Strings) {
         let c = d.counts
@@ -236,4 +237,6 @@ struct ContractMonitorPage: Encodable, Sendable {
     var timelineSVG: String
     var risks: [RiskRow]
     var heat: [HeatRow]
+    var reviews: [ReviewsPage.Row] = []  // issue #10
+    var reviewsURL: String = ""
 }

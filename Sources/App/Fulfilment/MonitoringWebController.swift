@@ -37,7 +37,9 @@ struct MonitoringWebController {
         let calendar = try await req.application.calendars.calendar("7x24", on: req.db)
         let data = try await DashboardService.query(try DashboardFilter(req), on: req.db, now: req.now, calendar: calendar)
         let t = req.strings
-        return try await WebView.render(req, "monitoring/dashboard", title: t["mon_dashboard_title"], DashboardPage(data, t))
+        var page = DashboardPage(data, t)
+        page.resources = try await ResourceStatusRow.rows(today: ResponseContext(now: req.now).today, t, on: req.db)  // issue #10
+        return try await WebView.render(req, "monitoring/dashboard", title: t["mon_dashboard_title"], page)
     }
 
     @Sendable func alerts(req: Request) async throws -> Response {
@@ -194,7 +196,7 @@ struct MonitoringWebController {
             return TimelineSVG.Row(name: m.name, planned: planned, actual: m.actual, start: nil)
         }
         let svg = TimelineSVG.render(rows, today: today, title: t["mon_timeline_title"])
-        let page = ContractMonitorPage(
+        var page = ContractMonitorPage(
             number: c.number, title: c.title, contractURL: SitePath.contract.path(c.id!),
             summary: ProgressSummary.sentence(progress: progress, delays: delays, language: req.lang == .en ? .en : .zhCN),
             progressClass: Display.widthClass(progress), progressText: Display.percent(progress), timelineSVG: svg,
@@ -203,6 +205,8 @@ struct MonitoringWebController {
                 let n = heat.first { $0.likelihood == l && $0.impact == i }?.count ?? 0
                 return HeatCellView(count: n, band: RiskTriggers.band(score: l * i), label: n == 0 ? "" : String(n))
             }) })
+        page.reviews = try await ReviewRows.rows(contractID: c.id!, on: req.db)  // issue #10
+        page.reviewsURL = ResourceSitePaths.reviews.path(c.id!)
         return try await WebView.render(req, "monitoring/contract", title: "\(c.number) · \(t["mon_risks_title"])", page)
     }
 }

@@ -11,6 +11,8 @@ enum Resource: String, CaseIterable, Sendable {
     case servicePlan, serviceRequest, workInstruction, serviceTriage
     // Issue #7: the template library.
     case template
+    // Resource coordination and calendar feeds (issue #10)
+    case resourcePlan, resourceCapacity, riskReview, calendarFeed
 }
 
 enum Action: String, CaseIterable, Sendable {
@@ -27,6 +29,7 @@ enum Permissions {
         if let service = ServicePermissions.rule(role, action, resource) { return service }
         if let security = securityRule(role, action, resource) { return security }
         if let templates = TemplatePermissions.rule(role, action, resource) { return templates }
+        if let resources = ResourcePermissions.rule(role, action, resource) { return resources }
         switch role {
         case .administrator:
             return true

@@ -46,6 +46,7 @@ enum ContractScope {
         "clauses": Clause.schema, "responsibilities": Responsibility.schema, "milestones": Milestone.schema,
         "payments": PaymentNode.schema, "risks": Risk.schema, "escalations": Escalation.schema, "alerts": Alert.schema,
         "quality-results": QualityResult.schema, "team-members": ContractMember.schema, "attachments": AttachmentTable.name,
+        "resource-lines": ResourceLine.schema, "risk-reviews": RiskReview.schema,  // issue #10
     ]
 
     /// Sub-resources of a contract that belong to the after-sales service module, not to the fulfilment team.

@@ -102,5 +102,11 @@ enum Schemas {
     }
 
     /// Schemas contributed by later capabilities register here (calendars, …).
-    static var extraSchemas: [String: Any] { CalendarSchemas.all.merging(MonitoringSchemas.all) { a, _ in a }.merging(ServiceAPISchemas.all) { a, _ in a }.merging(SecuritySchemas.all) { a, _ in a }.merging(TemplateSchemas.all) { a, _ in a } }
+    static var extraSchemas: [String: Any] {
+        [
+            CalendarSchemas.all, MonitoringSchemas.all, ServiceAPISchemas.all, SecuritySchemas.all,
+            TemplateSchemas.all,  // issue #7
+            ResourceSchemas.all,  // issue #10
+        ].reduce(into: [:]) { all, part in all.merge(part) { first, _ in first } }
+    }
 }

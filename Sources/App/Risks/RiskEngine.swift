@@ -60,6 +60,7 @@ enum RiskEngine {
         for (mid, fact) in latestQuality { if let m = byID[mid] { qualityByContract[m.$contract.id, default: []].append(fact) } }
 
         let serviceCounts = try await ServiceFacts.breachCounts(contracts: ids, on: db)  // issue #6: sla_breach_rate
+        let resources = try await LoadService.triggerFacts(contracts: ids, today: today, on: db)  // issue #10: resource shortfalls
         var result: [UUID: ContractFacts] = [:]
         for c in contracts {
             let id = c.id!
@@ -67,10 +68,12 @@ enum RiskEngine {
             let baseline = lastUpdate[id].map { LocalDate(date: $0, in: JSONCoding.displayTimeZone) }
                 ?? c.startsOn.flatMap(LocalDate.init(iso:))
                 ?? c.createdAt.map { LocalDate(date: $0, in: JSONCoding.displayTimeZone) }
-            result[id] = ContractFacts(today: today, plannedFinish: c.endsOn.flatMap(LocalDate.init(iso:)),
-                                       milestones: milestoneFacts[id] ?? [], payments: paymentFacts[id] ?? [],
-                                       latestQuality: qualityByContract[id] ?? [], lastUpdate: baseline,
-                                       cadenceDays: c.updateCadenceDays, serviceRequests: serviceCounts[id])
+            var f = ContractFacts(today: today, plannedFinish: c.endsOn.flatMap(LocalDate.init(iso:)),
+                                  milestones: milestoneFacts[id] ?? [], payments: paymentFacts[id] ?? [],
+                                  latestQuality: qualityByContract[id] ?? [], lastUpdate: baseline,
+                                  cadenceDays: c.updateCadenceDays, serviceRequests: serviceCounts[id])
+            if let r = resources[id] { f.materials = r.materials; f.funds = r.funds; f.departmentWeeks = r.weeks }
+            result[id] = f
         }
         return (result, byID)
     }

@@ -20,6 +20,7 @@ struct MilestonePage: Encodable, Sendable {
     var nextStep: String?
     var editURL: String
     var attachmentsURL: String  // issue #5
+    var resourcesURL: String = ""  // issue #10
     var canUpdate: Bool
     var form: FormPage
     var hasHistory: Bool
@@ -58,7 +59,7 @@ struct MilestonePage: Encodable, Sendable {
                 s.field("note", "field_note", kind: "textarea", max: 4000),
             ])
 
-        return MilestonePage(
+        var page = MilestonePage(
             contractLabel: "\(contract.number) \(contract.title)", contractURL: SitePath.contract.path(contract.id!), name: m.name,
             plannedOn: m.plannedOn, actualOn: Display.day(m.actualOn), progress: "\(progress)%",
             progressClass: Display.widthClass(Double(progress)), status: t.label("milestone_status", status), statusKey: status.rawValue,
@@ -71,6 +72,8 @@ struct MilestonePage: Encodable, Sendable {
                           delayCause: u.delayCause.map { t.label("delay_cause", $0) }, delayReason: u.delayReason, nextStep: u.nextStep,
                           note: u.note)
             })
+        page.resourcesURL = ResourceSitePaths.plan.path(id)
+        return page
     }
 }
 

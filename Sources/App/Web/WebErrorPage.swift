@@ -63,5 +63,6 @@ enum WebRoutes {
         RatingWebController().register(on: web)  // issue #6: the public rating page of a tokenized link
         CalendarWebController().register(on: authed)
         TemplateWebController().register(on: authed)  // issue #7: template library, revision list, applying to contracts
+        ResourceWebController().register(on: authed)  // issue #10: resource plans, load, risk reviews, calendar feeds
     }
 }

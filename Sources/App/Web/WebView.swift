@@ -19,6 +19,8 @@ struct NavItem: Encodable, Sendable {
         ("nav_service_mine", ServiceSitePaths.mine, .serviceRequest),
         ("nav_calendars", CalendarWebPaths.list, .calendar),
         ("nav_templates", TemplateWebPaths.list, .template),  // issue #7
+        ("nav_resources", ResourceSitePaths.load, .resourceCapacity),  // issue #10
+        ("nav_feeds", ResourceSitePaths.feeds, .calendarFeed),
     ]
 
     static func visible(to role: Role?, currentPath: String, _ t: Strings) -> [NavItem] {
