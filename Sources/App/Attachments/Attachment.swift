@@ -109,8 +109,12 @@ struct AttachmentsOnServiceRequests: AsyncMigration {
             .field("version", .int, .required)
             .field("created_at", .datetime, .required)
             .create()
-        let columns = "id, parent_type, parent_id, contract_id, filename, content_type, size, sha256, uploaded_by_id, uploaded_by_name, version, created_at"
-        try await database.sql.raw("INSERT INTO attachments_rebuilt (\(unsafeRaw: columns)) SELECT \(unsafeRaw: columns) FROM attachments").run()
+        try await database.sql.raw("""
+            INSERT INTO attachments_rebuilt (id, parent_type, parent_id, contract_id, filename, content_type, size, sha256, uploaded_by_id,
+                                             uploaded_by_name, version, created_at)
+            SELECT id, parent_type, parent_id, contract_id, filename, content_type, size, sha256, uploaded_by_id, uploaded_by_name, version,
+                   created_at FROM attachments
+            """).run()
         try await database.sql.raw("DROP TABLE attachments").run()
         try await database.sql.raw("ALTER TABLE attachments_rebuilt RENAME TO attachments").run()
         try await database.sql.raw("CREATE INDEX attachments_parent ON attachments (parent_type, parent_id)").run()
