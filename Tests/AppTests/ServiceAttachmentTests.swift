@@ -184,4 +184,26 @@ struct ServiceAttachmentTests {
             #expect(try await AuditEvent.query(on: env.db).filter(\.$entityType == "attachment").filter(\.$action == "create").count() == 2)
         }
     }
+
+    /// The migration that lets files hang off service requests keeps the files already there (SQLite rebuilds the
+    /// table; PostgreSQL drops the constraint in place) — run again here over a table with a row in it.
+    @Test func theMigrationKeepsExistingFiles() async throws {
+        try await withTestApp { env in
+            let contract = try await env.makeContract()
+            let milestone = try await SecurityFixtures.milestone(env, contract: UUID(uuidString: contract)!)
+            let before = try await SecurityFixtures.upload(env, "/milestones/\(milestone)/attachments?filename=report.pdf", SecurityFixtures.pdf)
+            #expect(before.status == .created)
+            try await AttachmentsOnServiceRequests().prepare(on: env.db)
+            let rows = try await Attachment.query(on: env.db).all()
+            #expect(rows.count == 1)
+            #expect(rows.first?.id?.uuidString.lowercased() == before.id.lowercased())
+            #expect(rows.first?.contractID?.uuidString.lowercased() == contract.lowercased())
+            #expect(rows.first?.filename == "report.pdf")
+            #expect(rows.first?.sha256 == AttachmentStore.sha256(SecurityFixtures.pdf))
+            let plan = try await env.servicePlan(number: "HT-2026-S09")
+            let request = try await env.serviceRequest(contract: plan.contract)
+            #expect(try await SecurityFixtures.upload(env, "/service-requests/\(request.id)/attachments", SecurityFixtures.png).status == .created)
+            #expect(try await env.api(.GET, "/milestones/\(milestone)/attachments").items.count == 1)
+        }
+    }
 }
