@@ -30,6 +30,15 @@ struct SecurityLogLimitTests {
             // the token list shows it
             let shown = try #require(list.items.first?["last_used_at"] as? String)
             #expect(JSONCoding.parseInstant(shown).map { abs($0.timeIntervalSince(start.addingTimeInterval(61))) < 0.001 } == true)
+            // and so does the account page, names escaped
+            #expect(try await env.api(.POST, "/tokens", json: ["name": "<script>alert(1)</script>"], token: a.token).status == .created)
+            let browser = try await SecurityFixtures.browser(env, "a.user")
+            let page = try await browser.get(AccountPaths.tokens.path)
+            #expect(page.status == .ok)
+            #expect(page.html.contains(Display.time(start.addingTimeInterval(61))))
+            #expect(page.html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"))
+            #expect(!page.html.contains("<script>alert(1)"))
+            #expect(try await browser.get(AccountPaths.password.path).html.contains(AccountPaths.tokens.path))
         }
     }
 

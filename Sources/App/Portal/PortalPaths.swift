@@ -11,6 +11,7 @@ enum PortalPaths {
 /// Paths of a user's own account pages (staff and customers alike).
 enum AccountPaths {
     static let password = SiteRoute(template: "/account/password")
+    static let tokens = SiteRoute(template: "/account/tokens")
 }
 
 /// Web paths of attachments (staff side).
