@@ -66,6 +66,15 @@ enum SecurityFixtures {
         return browser
     }
 
+    /// Ends the current minute and lets the sweep write the counts of repeated denials; returns each event's count.
+    static func repeatedDenialCounts(_ env: TestEnv) async throws -> [String] {
+        env.clock.advance(hours: 1.0 / 60)
+        await DenialLimiter.flush(env.app)
+        return try await securityEvents(env, "permission.denied.repeated").map { event in
+            ((try? JSONDecoder().decode([String: String].self, from: Data((event.after ?? "{}").utf8))) ?? [:])["count"] ?? ""
+        }
+    }
+
     static func securityEvents(_ env: TestEnv, _ action: String) async throws -> [AuditEvent] {
         try await AuditEvent.query(on: env.db).filter(\.$entityType == SecurityLog.entityType).filter(\.$action == action).all()
     }

@@ -106,6 +106,7 @@ final class SweeperLifecycle: LifecycleHandler, @unchecked Sendable {
             while !Task.isCancelled {
                 try? await Task.sleep(for: interval)
                 if Task.isCancelled { break }
+                await DenialLimiter.flush(app)  // issue #5: the counts of repeated denials, once their minute is over
                 do {
                     let r = try await Sweeper.runOnce(app)
                     let activity = [r.alertsFired, r.alertsResolved, r.escalationsOverdue, r.deliveriesSent, r.deliveriesFailed,

@@ -1,12 +1,12 @@
 import Fluent
 import Vapor
 
-/// Files on milestones and escalations (issue #5). Upload: the raw file as the body (any `Content-Type`; the type is
+/// Files on milestones, escalations and service requests (issue #5). Upload: the raw file as the body (any `Content-Type`; the type is
 /// sniffed from the bytes), the name in `?filename=`. Body limit 10 MB on these routes only.
 struct AttachmentAPIController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
         for parent in AttachmentParent.allCases {
-            let segment = PathComponent(stringLiteral: parent.rawValue + "s")
+            let segment = PathComponent(stringLiteral: parent.pathSegment)
             routes.get(segment, ":id", "attachments", use: { try await list(req: $0, parent) })
             routes.on(.POST, segment, ":id", "attachments", body: .collect(maxSize: AttachmentStore.maxBody),
                       use: { try await upload(req: $0, parent) })
@@ -28,7 +28,7 @@ struct AttachmentAPIController: RouteCollection {
     func upload(req: Request, _ parent: AttachmentParent) async throws -> Response {
         let parentID = try req.pathID(entity: parent.rawValue)
         let contractID = try await parent.contractID(parentID, on: req.db)
-        try await AttachmentService.requireAdd(req, parent, contractID: contractID)
+        try await AttachmentService.requireAdd(req, parent, parentID: parentID, contractID: contractID)
         let data = req.body.data.map { Data($0.readableBytesView) } ?? Data()
         var check = FieldCheck()
         let name = check.text(req.query[String.self, at: "filename"], "filename", max: 200, required: false)

@@ -21,25 +21,40 @@ enum AttachmentService {
         try Permissions.require(req, .read, parent.resource)
     }
 
-    static func requireAdd(_ req: Request, _ parent: AttachmentParent, contractID: UUID) async throws {
+    /// Milestones and escalations: whoever works the parent and is on the contract's team. Service requests: whoever
+    /// works requests (`ServicePermissions`), engineers only on requests assigned to them (`EngineerScope`).
+    static func requireAdd(_ req: Request, _ parent: AttachmentParent, parentID: UUID, contractID: UUID?) async throws {
         let user = try req.user
         try Permissions.require(req, .create, .attachment)
         let role = user.role
         let worksParent = Permissions.allows(role, .update, parent.resource)
             || (parent == .escalation && Permissions.allows(role, .create, .escalation))
         guard worksParent else { throw AppError.forbidden("role \(role.rawValue) may not add files to a \(parent.rawValue)") }
-        try await ContractScope.requireWrite(user, contractID: contractID, on: req.db)
+        if parent == .serviceRequest { try await EngineerScope.requireOwn(req, requestID: parentID) }
+        if let contractID { try await ContractScope.requireWrite(user, contractID: contractID, on: req.db) }
     }
 
-    /// Stores the bytes, then the row and its audit event in one transaction; the file is removed again if the
-    /// transaction fails. Refuses empty, oversized and disallowed files.
-    static func add(_ app: Application, actor: Actor, parent: AttachmentParent, parentID: UUID, contractID: UUID,
-                    filename: String?, data: Data) async throws -> AttachmentResponse {
+    /// Whether `requireAdd` would pass (pages decide whether to show the upload form).
+    static func mayAdd(_ req: Request, _ parent: AttachmentParent, parentID: UUID, contractID: UUID?) async -> Bool {
+        (try? await requireAdd(req, parent, parentID: parentID, contractID: contractID)) != nil
+    }
+
+    /// The checks `add` makes on the bytes, for callers that must refuse a file before writing anything else (the
+    /// portal's new request with a photo): 422 empty, 413 too large, 415 not an allowed type.
+    static func check(_ data: Data) throws -> String {
         if data.isEmpty { throw AppError.invalid(fields: ["file": "is empty"]) }
         if data.count > AttachmentStore.maxBytes { throw AppError.payloadTooLarge(limit: "10 MB") }
         guard let type = FileSniffer.contentType(of: data) else {
             throw Abort(.unsupportedMediaType, reason: "only PNG, JPEG and WebP images and PDF files can be attached (checked from the file's content)")
         }
+        return type
+    }
+
+    /// Stores the bytes, then the row and its audit event in one transaction; the file is removed again if the
+    /// transaction fails. Refuses empty, oversized and disallowed files.
+    static func add(_ app: Application, actor: Actor, parent: AttachmentParent, parentID: UUID, contractID: UUID?,
+                    filename: String?, data: Data) async throws -> AttachmentResponse {
+        let type = try check(data)
         let a = Attachment()
         a.id = app.deps.newID()
         a.parentType = parent
@@ -82,10 +97,15 @@ enum AttachmentService {
         return Response(status: .ok, headers: headers, body: .init(data: data))
     }
 
+    /// Whether `user` may remove the file: its uploader, a manager or an administrator.
+    static func mayDelete(_ user: User, _ a: Attachment) -> Bool {
+        user.role == .administrator || user.role == .manager || (a.uploadedByID != nil && a.uploadedByID == user.id)
+    }
+
     /// Deletes the row (audited) and then the file. The uploader, managers and administrators may.
     static func delete(_ req: Request, _ a: Attachment) async throws {
         let user = try req.user
-        guard user.role == .administrator || user.role == .manager || (a.uploadedByID != nil && a.uploadedByID == user.id) else {
+        guard mayDelete(user, a) else {
             throw AppError.forbidden("only the uploader, a manager or an administrator may remove a file")
         }
         let id = a.id!

@@ -1,8 +1,9 @@
 import Fluent
 import Vapor
 
-/// `/milestones/:id/attachments`, `/escalations/:id/attachments`: the files of a record and an upload form
-/// (multipart, CSRF token as a form part), linked from the milestone and escalation pages.
+/// `/milestones/:id/attachments`, `/escalations/:id/attachments`, `/service/requests/:id/attachments`: the files of a
+/// record and an upload form (multipart, CSRF token as a form part), linked from the milestone and escalation pages;
+/// the service request page lists its files and posts its upload form here itself.
 struct AttachmentsPage: Encodable, Sendable {
     struct Row: Encodable, Sendable {
         var name, type, size, uploadedBy, time, downloadURL, deleteURL: String
@@ -28,25 +29,21 @@ struct AttachmentWebController {
         routes.post(AttachmentPaths.delete, use: delete)
     }
 
-    private func backURL(_ parent: AttachmentParent, _ id: UUID) -> String {
-        parent == .milestone ? SitePath.milestone.path(id) : MonitorPaths.escalation.path(id)
-    }
-
     func page(req: Request, _ parent: AttachmentParent, error: String? = nil, status: HTTPResponseStatus = .ok) async throws -> Response {
         try AttachmentService.requireRead(req, parent)
         let id = try req.pathID(entity: parent.rawValue)
         let contractID = try await parent.contractID(id, on: req.db)
         let user = try req.user
         let t = req.strings
-        let canUpload = (try? await AttachmentService.requireAdd(req, parent, contractID: contractID)) != nil
+        let canUpload = await AttachmentService.mayAdd(req, parent, parentID: id, contractID: contractID)
         let rows = try await AttachmentService.list(parent, id, on: req.db).map { a in
             AttachmentsPage.Row(name: a.filename, type: a.contentType, size: ByteSize.text(a.size), uploadedBy: a.uploadedByName,
                                 time: Display.time(a.createdAt), downloadURL: AttachmentPaths.download.path(a.id!),
                                 deleteURL: AttachmentPaths.delete.path(a.id!),
-                                canDelete: user.role == .administrator || user.role == .manager || a.uploadedByID == user.id)
+                                canDelete: AttachmentService.mayDelete(user, a))
         }
-        let heading = t[parent == .milestone ? "attachments_milestone_title" : "attachments_escalation_title"]
-        let page = AttachmentsPage(heading: heading, backURL: backURL(parent, id), uploadURL: AttachmentPaths.page(parent).path(id),
+        let heading = t["attachments_\(parent.rawValue)_title"]
+        let page = AttachmentsPage(heading: heading, backURL: AttachmentPaths.parentPage(parent, id), uploadURL: AttachmentPaths.page(parent).path(id),
                                    canUpload: canUpload, rows: rows, isEmpty: rows.isEmpty, error: error)
         return try await WebView.render(req, "attachments/list", title: heading, page, status: status)
     }
@@ -58,7 +55,7 @@ struct AttachmentWebController {
     func upload(req: Request, _ parent: AttachmentParent) async throws -> Response {
         let id = try req.pathID(entity: parent.rawValue)
         let contractID = try await parent.contractID(id, on: req.db)
-        try await AttachmentService.requireAdd(req, parent, contractID: contractID)
+        try await AttachmentService.requireAdd(req, parent, parentID: id, contractID: contractID)
         let t = req.strings
         guard let form = try? req.content.decode(UploadForm.self), let file = form.file, file.data.readableBytes > 0 else {
             return try await page(req: req, parent, error: t["attachments_none_chosen"], status: .unprocessableEntity)
@@ -71,7 +68,8 @@ struct AttachmentWebController {
         } catch AppError.payloadTooLarge {
             return try await page(req: req, parent, error: t["attachments_too_large"], status: .payloadTooLarge)
         }
-        return WebView.redirect(req, to: AttachmentPaths.page(parent).path(id), notice: .created)
+        let back = parent == .serviceRequest ? AttachmentPaths.parentPage(parent, id) : AttachmentPaths.page(parent).path(id)
+        return WebView.redirect(req, to: back, notice: .created)
     }
 
     @Sendable func download(req: Request) async throws -> Response {
@@ -84,6 +82,7 @@ struct AttachmentWebController {
         let a = try await Writes.find(Attachment.self, try req.pathID(entity: "attachment"), on: req.db)
         try Permissions.require(req, .delete, .attachment)
         try await AttachmentService.delete(req, a)
-        return WebView.redirect(req, to: AttachmentPaths.page(a.parentType).path(a.parentID), notice: .saved)
+        let back = a.parentType == .serviceRequest ? AttachmentPaths.parentPage(a.parentType, a.parentID) : AttachmentPaths.page(a.parentType).path(a.parentID)
+        return WebView.redirect(req, to: back, notice: .saved)
     }
 }

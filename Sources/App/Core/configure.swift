@@ -63,7 +63,8 @@ public func configure(_ app: Application) async throws {
     // Outermost, so error responses (the JSON envelope and the error page) carry the headers too (issue #5).
     app.middleware.use(SecurityHeadersMiddleware())
     app.middleware.use(LvyueErrorMiddleware())
-    app.middleware.use(SecurityLogMiddleware())  // issue #5: every 403 in the security log
+    app.middleware.use(SecurityLogMiddleware())  // issue #5: 403s in the security log (at most one per user, route and minute)
+    _ = app.denialLimiter  // made before requests arrive
     app.middleware.use(FileMiddleware(publicDirectory: Resources.publicDirectory))
 
     try routes(app)
@@ -94,6 +95,7 @@ enum Migrations {
         app.migrations.add(CreateTemplateLibrary())
         app.migrations.add(SeedTemplateLibrary())
         app.migrations.add(CreateResourcePlanning())  // issue #10
+        app.migrations.add(AttachmentsOnServiceRequests())  // issue #5: files on service requests
     }
 }
 

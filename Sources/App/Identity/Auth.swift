@@ -115,7 +115,31 @@ struct BearerAuthMiddleware: AsyncMiddleware {
             throw AppError.unauthorized("the token is unknown, expired or revoked")
         }
         request.auth.login(token.user)
+        await Self.touch(request.application, token, now: now)
         return try await next.respond(to: request)
+    }
+
+    /// How stale `last_used_at` may get before a request writes it again: a token used in bursts costs one write a
+    /// minute, not one per request.
+    static let lastUsedResolution: TimeInterval = 60
+
+    /// Records when the token was last used (shown in the token list), at most once per `lastUsedResolution`. Only
+    /// bookkeeping: a failed write never fails the request. The update's own condition keeps concurrent requests
+    /// from writing the same minute twice.
+    static func touch(_ app: Application, _ token: APIToken, now: Date) async {
+        if let last = token.lastUsedAt, now.timeIntervalSince(last) < lastUsedResolution, last <= now { return }
+        guard let id = token.id else { return }
+        let cutoff = now.addingTimeInterval(-lastUsedResolution)
+        do {
+            try await Store.write(app) { db in
+                try await APIToken.query(on: db).filter(\.$id == id)
+                    .group(.or) { $0.filter(\.$lastUsedAt == nil).filter(\.$lastUsedAt <= cutoff).filter(\.$lastUsedAt > now) }
+                    .set(\.$lastUsedAt, to: now).update()
+            }
+            token.lastUsedAt = now
+        } catch {
+            app.logger.warning("token last use not recorded", metadata: ["component": "security", "error": "\(error)"])
+        }
     }
 }
 

@@ -9,12 +9,38 @@ struct PasswordPage: Encodable, Sendable {
     var fieldErrors: [String: String]
     var done: Bool
     var ended: Int
+    var tokensURL: String = AccountPaths.tokens.path
+}
+
+/// `/account/tokens`: one's own API tokens — when each was made, expires and was last used (to the minute).
+struct TokensPage: Encodable, Sendable {
+    struct Row: Encodable, Sendable { var name, created, expires, lastUsed, state: String; var active: Bool }
+    var rows: [Row]
+    var isEmpty: Bool
+    var backURL: String
 }
 
 struct AccountWebController {
     func register(on routes: any RoutesBuilder) {
         routes.get(AccountPaths.password, use: form)
         routes.post(AccountPaths.password, use: change)
+        routes.get(AccountPaths.tokens, use: tokens)
+    }
+
+    @Sendable func tokens(req: Request) async throws -> Response {
+        let t = req.strings
+        let now = req.now
+        let rows = try await APIToken.query(on: req.db).filter(\.$user.$id == (try req.user.requireID()))
+            .sort(\.$createdAt, .descending).sort(\.$id, .descending).limit(500).all()
+            .map { token -> TokensPage.Row in
+                let expired = token.expiresAt.map { $0 <= now } ?? false
+                let state = token.revokedAt != nil ? t["tokens_revoked"] : expired ? t["tokens_expired"] : t["tokens_active"]
+                return .init(name: token.name, created: Display.time(token.createdAt), expires: token.expiresAt.map { Display.time($0) } ?? t["tokens_never"],
+                             lastUsed: token.lastUsedAt.map { Display.time($0) } ?? t["tokens_unused"], state: state,
+                             active: token.revokedAt == nil && !expired)
+            }
+        let page = TokensPage(rows: rows, isEmpty: rows.isEmpty, backURL: AccountPaths.password.path)
+        return try await WebView.render(req, "account/tokens", title: t["tokens_title"], page)
     }
 
     private func back(_ req: Request) -> String {

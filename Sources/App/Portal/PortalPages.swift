@@ -116,14 +116,22 @@ struct PortalWebController {
         return try await NoticePage.render(req, planID: id)
     }
 
-    /// A file on one of the customer's own milestones; anything else is 404 (and logged).
+    /// A file on one of the customer's own milestones or service requests; anything else is 404 (and logged).
     @Sendable func attachment(req: Request) async throws -> Response {
         let id = try req.pathID(entity: "attachment")
-        guard let a = try await Attachment.find(id, on: req.db), a.parentType == .milestone else {
+        guard let a = try await Attachment.find(id, on: req.db), a.parentType != .escalation else {
             req.storage[HiddenDenialKey.self] = true
             throw AppError.notFound(entity: "attachment", id: id.uuidString)
         }
-        _ = try await CustomerScope.contract(req, id: a.contractID)
+        switch a.parentType {
+        case .serviceRequest: _ = try await CustomerScope.serviceRequest(req, id: a.parentID)
+        default:
+            guard let contractID = a.contractID else {
+                req.storage[HiddenDenialKey.self] = true
+                throw AppError.notFound(entity: "attachment", id: id.uuidString)
+            }
+            _ = try await CustomerScope.contract(req, id: contractID)
+        }
         return try AttachmentService.download(req, a)
     }
 }

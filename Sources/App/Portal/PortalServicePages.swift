@@ -11,6 +11,7 @@ enum PortalServicePaths {
     static let signOff = SiteRoute1(template: "/portal/requests/:id/sign-off")
     static let rating = SiteRoute1(template: "/portal/requests/:id/rating")
     static let objection = SiteRoute1(template: "/portal/requests/:id/objection")
+    static let requestAttachments = SiteRoute1(template: "/portal/requests/:id/attachments")
 }
 
 extension CustomerScope {
@@ -58,13 +59,16 @@ struct PortalRequestPage: Encodable, Sendable {
     var rated: String?
     var signOffURL, ratingURL, objectionURL: String
     var error: String?
+    var files: AttachmentSection
 }
 
 struct PortalServiceController {
     func register(on routes: any RoutesBuilder) {
         routes.get(PortalServicePaths.requests, use: list)
         routes.get(PortalServicePaths.newRequest, use: newForm)
-        routes.post(PortalServicePaths.requests, use: create)
+        // A new request may carry a photo (multipart; the service checks the file itself against the 10 MB limit).
+        routes.on(.POST, PortalServicePaths.requests.components, body: .collect(maxSize: "11mb"), use: create)
+        routes.on(.POST, PortalServicePaths.requestAttachments.components, body: .collect(maxSize: "11mb"), use: attach)
         routes.get(PortalServicePaths.request, use: show)
         routes.post(PortalServicePaths.signOff, use: signOff)
         routes.post(PortalServicePaths.rating, use: rate)
@@ -99,9 +103,48 @@ struct PortalServiceController {
 
     @Sendable func newForm(req: Request) async throws -> Response { try await newPage(req) }
 
+    /// The new-request form as a multipart body (with an optional `file`) or, without a file input, url-encoded.
+    struct NewRequestForm: Content {
+        var contractID, type, urgency, title, description: String?
+        var file: File?
+        enum CodingKeys: String, CodingKey {
+            case contractID = "contract_id", type, urgency, title, description, file
+        }
+
+        /// The text fields as a `FormBody`, so both encodings take the same path.
+        var body: FormBody {
+            let pairs: [(String, String?)] = [("contract_id", contractID), ("type", type), ("urgency", urgency), ("title", title), ("description", description)]
+            return FormBody(encoded: pairs.compactMap { k, v in
+                v.map { "\(k)=\($0.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")" }
+            }.joined(separator: "&"))
+        }
+    }
+
+    /// The uploaded file of a multipart form, or nil when none was chosen (browsers send an empty part then).
+    static func uploadedFile(_ req: Request) -> (name: String, data: Data)? {
+        guard req.headers.contentType?.type == "multipart", let form = try? req.content.decode(NewRequestForm.self),
+              let file = form.file, file.data.readableBytes > 0 else { return nil }
+        return (file.filename, Data(file.data.readableBytesView))
+    }
+
     @Sendable func create(req: Request) async throws -> Response {
         let user = try req.user
-        let form = FormBody(req)
+        let t = req.strings
+        let isMultipart = req.headers.contentType?.type == "multipart"
+        let multipart = isMultipart ? try? req.content.decode(NewRequestForm.self) : nil
+        if isMultipart && multipart == nil {
+            return try await newPage(req, error: t["form_error_banner"], status: .badRequest)
+        }
+        let form = multipart?.body ?? FormBody(req)
+        // The photo is checked before anything is written: a refused file leaves no request behind.
+        let file = Self.uploadedFile(req)
+        if let file {
+            do { _ = try AttachmentService.check(file.data) } catch let abort as Abort where abort.status == .unsupportedMediaType {
+                return try await newPage(req, form: form, error: t["attachments_bad_type"], status: .unsupportedMediaType)
+            } catch AppError.payloadTooLarge {
+                return try await newPage(req, form: form, error: t["attachments_too_large"], status: .payloadTooLarge)
+            }
+        }
         var contractID: UUID?
         if let raw = form.string("contract_id"), !raw.isEmpty {
             guard let id = UUID(uuidString: raw) else { return try await newPage(req, form: form, error: req.strings["form_error_banner"], status: .unprocessableEntity) }
@@ -114,6 +157,10 @@ struct PortalServiceController {
             receivedAt: nil, engineerId: nil, departmentId: nil)
         do {
             let created = try await ServiceRequestService.create(req.application, actor: user.actor, input)
+            if let file {
+                _ = try await AttachmentService.add(req.application, actor: user.actor, parent: .serviceRequest, parentID: created.request.id,
+                                                    contractID: nil, filename: file.name, data: file.data)
+            }
             return WebView.redirect(req, to: PortalServicePaths.request.path(created.request.id), notice: .created)
         } catch let error as AppError {
             guard case .invalid(let fields) = error else { throw error }
@@ -139,11 +186,32 @@ struct PortalServiceController {
             objections: detail.objections.map { .init(raised: Display.time($0.raisedAt), text: $0.description, status: $0.status.rawValue) },
             canSignOff: r.status == .resolved, canRate: r.resolvedAt != nil && detail.rating == nil, rated: rating,
             signOffURL: PortalServicePaths.signOff.path(id), ratingURL: PortalServicePaths.rating.path(id),
-            objectionURL: PortalServicePaths.objection.path(id), error: error)
+            objectionURL: PortalServicePaths.objection.path(id), error: error,
+            files: try await AttachmentSection.portal(req, requestID: id, canUpload: r.status.isOpen))
         return try await WebView.render(req, "portal/request", title: r.number, page, status: status)
     }
 
     @Sendable func show(req: Request) async throws -> Response { try await page(req, id: try req.pathID(entity: "service_request")) }
+
+    /// Adds a file to one of the customer's own open requests; another customer's request is 404.
+    @Sendable func attach(req: Request) async throws -> Response {
+        let id = try req.pathID(entity: "service_request")
+        let r = try await CustomerScope.serviceRequest(req, id: id)
+        let t = req.strings
+        guard r.status.isOpen else { return try await page(req, id: id, error: t["portal_files_closed"], status: .conflict) }
+        guard let file = Self.uploadedFile(req) else {
+            return try await page(req, id: id, error: t["attachments_none_chosen"], status: .unprocessableEntity)
+        }
+        do {
+            _ = try await AttachmentService.add(req.application, actor: try req.user.actor, parent: .serviceRequest, parentID: id,
+                                                contractID: nil, filename: file.name, data: file.data)
+        } catch let abort as Abort where abort.status == .unsupportedMediaType {
+            return try await page(req, id: id, error: t["attachments_bad_type"], status: .unsupportedMediaType)
+        } catch AppError.payloadTooLarge {
+            return try await page(req, id: id, error: t["attachments_too_large"], status: .payloadTooLarge)
+        }
+        return WebView.redirect(req, to: PortalServicePaths.request.path(id), notice: .created)
+    }
 
     /// Runs a portal write on one of the customer's requests; a refused input is shown on the page, not as an error page.
     private func write(_ req: Request, _ body: @escaping @Sendable (ServiceRequest, User) async throws -> Void) async throws -> Response {

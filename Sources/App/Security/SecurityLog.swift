@@ -28,7 +28,7 @@ enum SecurityLog {
     static func address(_ req: Request) -> String { req.remoteAddress?.ipAddress ?? "unknown" }
 }
 
-/// Writes a `permission.denied` security event for every 403 (API and web) — including CSRF refusals — and for the
+/// Writes a `permission.denied` security event for a 403 (API and web) — including CSRF refusals — and for the
 /// 404s that hide another customer's records (`CustomerScope` marks those), then lets the error go on to
 /// `LvyueErrorMiddleware` unchanged.
 struct SecurityLogMiddleware: AsyncMiddleware {
@@ -46,11 +46,21 @@ struct SecurityLogMiddleware: AsyncMiddleware {
         }
     }
 
+    /// At most one event per user (or address), method and route a minute (`DenialLimiter`); repeats are counted and
+    /// written as one `permission.denied.repeated` event once the minute is over.
     static func log(_ req: Request, reason: String) async {
         let user = req.auth.get(User.self)
-        await SecurityLog.record(req.application, actor: user?.actor ?? .system, action: "permission.denied",
+        let app = req.application
+        let now = app.deps.now()
+        let who = user?.id.map { "user:" + $0.uuidString.lowercased() } ?? "address:" + SecurityLog.address(req)
+        let route = req.route.map { "/" + $0.path.map(\.description).joined(separator: "/") } ?? "(no route)"
+        let key = DenialLimiter.Key(who: who, method: req.method.rawValue, route: route)
+        let (first, finished) = app.denialLimiter.note(key, actor: user?.actor ?? .system, subject: user?.username ?? "anonymous", at: now)
+        await DenialLimiter.write(app, finished)
+        guard first else { return }
+        await SecurityLog.record(app, actor: user?.actor ?? .system, action: "permission.denied",
                                  subject: user?.username ?? "anonymous",
-                                 detail: ["method": req.method.rawValue, "path": req.url.path, "reason": reason,
+                                 detail: ["method": req.method.rawValue, "path": req.url.path, "route": route, "reason": reason,
                                           "address": SecurityLog.address(req)])
     }
 }

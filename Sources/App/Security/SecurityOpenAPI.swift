@@ -18,7 +18,7 @@ enum SecuritySchemas {
             "ContractMemberPage": S.page(of: "ContractMember"),
             "ContractMemberInput": S.object(["user_id": S.uuidN, "department_id": S.uuidN, "role_on_contract": S.stringN]),
             "Attachment": S.response(["id": S.uuid, "parent_type": S.enumeration(AttachmentParent.self), "parent_id": S.uuid,
-                                      "contract_id": S.uuid, "filename": S.string,
+                                      "contract_id": S.uuidN, "filename": S.string,
                                       "content_type": ["type": "string", "enum": ["image/png", "image/jpeg", "image/webp", "application/pdf"]],
                                       "size": S.int, "sha256": S.string, "uploaded_by": S.string, "created_at": S.time, "version": S.int]),
             "AttachmentList": S.object(["items": S.array(S.ref("Attachment"))], required: ["items"]),
@@ -69,8 +69,8 @@ enum SecurityPaths {
             ],
         ]
         for parent in AttachmentParent.allCases {
-            paths["/\(parent.rawValue)s/{id}/attachments"] = [
-                "get": Op.make("attachments", "Files of a \(parent.rawValue)", params: [Op.id], responses: ["200": "AttachmentList"],
+            paths["/\(parent.pathSegment)/{id}/attachments"] = [
+                "get": Op.make("attachments", "Files of a \(parent.rawValue.replacingOccurrences(of: "_", with: " "))", params: [Op.id], responses: ["200": "AttachmentList"],
                                errors: [401, 403, 404]),
                 "post": upload(parent),
             ]
@@ -90,7 +90,7 @@ enum SecurityPaths {
     }
 
     private static func upload(_ parent: AttachmentParent) -> [String: Any] {
-        var op = Op.make("attachments", "Attach a file to a \(parent.rawValue): the raw bytes as the body (PNG, JPEG, WebP or PDF, ≤ 10 MB; "
+        var op = Op.make("attachments", "Attach a file to a \(parent.rawValue.replacingOccurrences(of: "_", with: " ")): the raw bytes as the body (PNG, JPEG, WebP or PDF, ≤ 10 MB; "
                          + "the type is sniffed from the content, the Content-Type header is not trusted)",
                          params: [Op.id, Op.query("filename", ["type": "string", "maxLength": 200], "the file's name")],
                          responses: ["201": "Attachment"], errors: [400, 401, 403, 404, 413, 415, 422])

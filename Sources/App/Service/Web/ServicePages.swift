@@ -150,6 +150,7 @@ struct RequestPage: Encodable, Sendable {
     var canRate: Bool
     var canFollowUp: Bool
     var errors: [String]
+    var files: AttachmentSection  // issue #5
 }
 
 struct InspectionRow: Encodable, Sendable {

@@ -164,7 +164,8 @@ struct ServiceWebController {
             followUpURL: ServiceSitePaths.requestFollowUp.path(id), objectionURL: ServiceSitePaths.requestObjection.path(id),
             outcomeOptions: t.options("svc_outcome", FollowUpOutcome.self, selected: FollowUpOutcome.satisfied.rawValue),
             canRate: canWork && d.rating == nil && r.resolvedAt != nil, canFollowUp: canWork && (r.signedAt != nil || r.status == .closed),
-            errors: errors.sorted { $0.key < $1.key }.map { $0.key.isEmpty ? $0.value : "\($0.key): \($0.value)" })
+            errors: errors.sorted { $0.key < $1.key }.map { $0.key.isEmpty ? $0.value : "\($0.key): \($0.value)" },
+            files: try await AttachmentSection.staff(req, .serviceRequest, id, contractID: nil))
         return try await WebView.render(req, "service/request", title: r.number, page, status: status)
     }
 
