@@ -17,6 +17,7 @@ func routes(_ app: Application) throws {
     try authed.register(collection: CalendarAPIController())
     try MonitoringRoutes.register(on: authed)
     try ServiceRoutes.register(on: authed)  // issue #6
+    ExchangeRoutes.register(api: authed)  // issue #7: exports and imports of the standard's forms
 
     try WebRoutes.register(on: app)
 }
