@@ -86,3 +86,60 @@ enum CLINames {
         return d.id!.uuidString
     }
 }
+
+struct ImportCommands: AsyncCommandGroup {
+    var help: String { "Import records from XLSX or CSV files." }
+    var commands: [String: any AnyAsyncCommand] { ["contracts": ImportContractsCommand()] }
+}
+
+/// `lvyue import contracts FILE [--dry-run]` — FILE is an XLSX workbook (the layout of `lvyue export contracts`), one CSV
+/// sheet, or a directory of CSV files (one per sheet, recognised by their header rows). Every bad row is printed
+/// (sheet, row, column, reason) and the exit status is non-zero; then nothing was written.
+struct ImportContractsCommand: AsyncCommand {
+    struct Signature: CommandSignature {
+        @Argument(name: "file", help: "an .xlsx workbook, a .csv sheet, or a directory of .csv sheets") var file: String
+        @Flag(name: "dry-run", help: "check every row and report, write nothing") var dryRun: Bool
+    }
+    var help: String { "Import contracts with their clauses, 模板1 and 模板2 rows (all or nothing)." }
+
+    func run(using context: CommandContext, signature: Signature) async throws {
+        let app = context.application
+        var files: [(name: String, data: Data)] = []
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: signature.file, isDirectory: &isDirectory) else {
+            throw CLIError("cannot read \(signature.file)")
+        }
+        if isDirectory.boolValue {
+            let names = (try? FileManager.default.contentsOfDirectory(atPath: signature.file)) ?? []
+            for name in names.sorted() where name.lowercased().hasSuffix(".csv") || name.lowercased().hasSuffix(".xlsx") {
+                let path = (signature.file as NSString).appendingPathComponent(name)
+                guard let data = FileManager.default.contents(atPath: path) else { throw CLIError("cannot read \(path)") }
+                files.append((name, data))
+            }
+            if files.isEmpty { throw CLIError("\(signature.file) holds no .csv or .xlsx file") }
+        } else {
+            guard let data = FileManager.default.contents(atPath: signature.file) else { throw CLIError("cannot read \(signature.file)") }
+            files.append(((signature.file as NSString).lastPathComponent, data))
+        }
+        try await Lvyue.prepare(app, demo: false, quiet: true)
+        // A new database gets its standard departments (and first administrator) before the rows that name them.
+        try await Bootstrap.ensureAdministrator(app)
+        let sheets: [ImportSheet]
+        do { sheets = try ContractImport.sheets(from: files) } catch let e as ImportFileError { throw CLIError(e.description) }
+        let actor = Actor(id: nil, name: "import (cli)")
+        let result = try await ContractImport.run(app, actor: actor, sheets: sheets, dryRun: signature.dryRun)
+        for name in result.ignoredSheets { context.console.print("ignored sheet \(name): its header row is not 合同, 模板1 or 模板2") }
+        if !result.problems.isEmpty {
+            context.console.print("sheet\trow\tcolumn\treason")
+            for p in result.problems { context.console.print("\(p.sheet)\t\(p.row)\t\(p.column)\t\(p.reason)") }
+            throw CLIError("\(result.problems.count) problem(s); nothing was imported")
+        }
+        let what = "\(result.contracts) contract(s), \(result.clauses) clause(s), \(result.responsibilities) responsibility row(s), "
+            + "\(result.milestones) milestone(s)"
+        if !result.createdCustomers.isEmpty { context.console.print("new customers: " + result.createdCustomers.joined(separator: ", ")) }
+        if !result.createdUsers.isEmpty {
+            context.console.print("new inactive accounts for named people: " + result.createdUsers.joined(separator: ", "))
+        }
+        context.console.print(signature.dryRun ? "dry run: all rows are good; would import \(what)" : "imported \(what)")
+    }
+}

@@ -5,7 +5,24 @@ extension ExchangePaths {
     static var api: [String: [String: [String: Any]]] {
         [
             "/exports/{form}": ["get": exportOperation],
+            "/imports/contracts": ["post": importOperation],
         ]
+    }
+
+    private static var importOperation: [String: Any] {
+        var op = Op.make("exports", "Import contracts with clauses, 模板1 and 模板2 rows from an XLSX workbook (the layout of "
+                         + "GET /exports/contracts) or one CSV sheet; all or nothing. 200: dry-run report; 201: written; "
+                         + "422: refused, the report names every bad row and column and nothing was written",
+                         params: [Op.query("dry_run", S.bool, "check and report, write nothing")],
+                         responses: ["200": "ImportResult", "201": "ImportResult"], errors: [400, 401, 403, 413])
+        var responses = op["responses"] as! [String: Any]
+        responses["422"] = ["description": "rows refused (or dry_run invalid: Error)",
+                            "content": ["application/json": ["schema": ["oneOf": [S.ref("ImportResult"), S.ref("Error")]]]]]
+        op["responses"] = responses
+        let binary: [String: Any] = ["schema": ["type": "string", "format": "binary"]]
+        op["requestBody"] = ["required": true, "content": [ExportFormat.xlsx.contentType: binary, "text/csv": binary,
+                                                           "application/octet-stream": binary]]
+        return op
     }
 
     private static var exportOperation: [String: Any] {
@@ -38,5 +55,20 @@ extension ExchangePaths {
                             "content": [ExportFormat.xlsx.contentType: binary, "text/csv": binary]]
         op["responses"] = responses
         return op
+    }
+}
+
+enum ExchangeSchemas {
+    static var all: [String: Any] {
+        [
+            "ImportProblem": S.object(["sheet": S.string, "row": S.int, "column": S.string, "reason": S.string],
+                                      required: ["sheet", "row", "column", "reason"]),
+            "ImportResult": S.object([
+                "dry_run": S.bool, "ok": S.bool, "contracts": S.int, "clauses": S.int, "responsibilities": S.int, "milestones": S.int,
+                "created_customers": S.array(S.string), "created_users": S.array(S.string), "ignored_sheets": S.array(S.string),
+                "problems": S.array(S.ref("ImportProblem")),
+            ], required: ["dry_run", "ok", "contracts", "clauses", "responsibilities", "milestones", "created_customers",
+                          "created_users", "ignored_sheets", "problems"]),
+        ]
     }
 }

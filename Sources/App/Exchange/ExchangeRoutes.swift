@@ -4,6 +4,7 @@ import Vapor
 enum ExchangeRoutes {
     static func register(api: any RoutesBuilder) {
         ExportController().register(api: api)
+        ImportController().register(api: api)
     }
 
     static func register(web: any RoutesBuilder) {

@@ -4,6 +4,7 @@
 enum ExportColumns {
     static func of(_ form: ExportForm) -> [XlsxColumn] {
         switch form {
+        case .contracts: contracts
         case .responsibilities: responsibilities
         case .milestones: milestones
         case .risks: risks
@@ -14,6 +15,12 @@ enum ExportColumns {
     }
 
     static let contractNo = XlsxColumn(header: "合同编号", width: 18)
+
+    /// The contract's own fields (the import reads the same columns).
+    static let contracts = [
+        contractNo, c("合同名称", 30), c("客户", 24), c("类别", 10), c("金额", 16), c("币种", 6), c("签订日期", 12), c("开始日期", 12),
+        c("结束日期", 12), c("状态", 10), c("负责人", 12), c("责任部门", 14), c("更新周期（天）", 10), c("合同说明", 40),
+    ]
 
     static let responsibilities = [
         contractNo, c("条款类别", 12), c("条款内容", 40), c("责任部门", 14), c("责任人", 12), c("具体职责", 40),

@@ -27,6 +27,18 @@ extension ExportService {
         let sheet = try await sheet(form, filter, on: db, now: now)
         let data: Data
         switch format {
+        case .xlsx where form == .contracts:
+            // The import workbook: the contracts and their 模板1 and 模板2 rows, filtered alike.
+            var rows = filter
+            rows.status = nil
+            rows.departmentID = nil
+            rows.from = nil
+            rows.to = nil
+            if filter.status != nil || filter.departmentID != nil || filter.from != nil || filter.to != nil {
+                rows.contractIDs = try await contractQuery(filter, on: db).all(\.$id)
+            }
+            data = try XlsxWorkbook(sheets: [sheet, try await self.sheet(.responsibilities, rows, on: db, now: now),
+                                             try await self.sheet(.milestones, rows, on: db, now: now)]).data()
         case .xlsx: data = try XlsxWorkbook(sheets: [sheet]).data()
         case .csv: data = CsvWriter.data(sheet)
         }

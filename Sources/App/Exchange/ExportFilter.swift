@@ -4,6 +4,8 @@ import LvyueCore
 
 /// The forms of DESIGN.md §2 that can be exported, by the name the API and the CLI use.
 enum ExportForm: String, CaseIterable, Sendable {
+    /// The contracts themselves with their 模板1 and 模板2 rows: the workbook `lvyue import contracts` reads.
+    case contracts
     case responsibilities, milestones, risks, escalations
     case serviceRequests = "service-requests"
     case satisfaction
@@ -11,6 +13,7 @@ enum ExportForm: String, CaseIterable, Sendable {
     /// The list a form comes from: who may read that list may export it.
     var resource: Resource {
         switch self {
+        case .contracts: .contract
         case .responsibilities: .responsibility
         case .milestones: .milestone
         case .risks: .risk
@@ -22,6 +25,7 @@ enum ExportForm: String, CaseIterable, Sendable {
     /// The standard's name of the form, used as sheet name and file name.
     var title: String {
         switch self {
+        case .contracts: "合同"
         case .responsibilities: "模板1 合同履约责任分工表"
         case .milestones: "模板2 合同履约关键节点跟踪表"
         case .risks: "合同履约风险预判表"
@@ -34,6 +38,7 @@ enum ExportForm: String, CaseIterable, Sendable {
     /// The statuses the `status` filter accepts for this form (besides the list's own shorthands).
     var statusValues: [String] {
         switch self {
+        case .contracts: ContractStatus.allCases.map(\.rawValue)
         case .responsibilities: ResponsibilityStatus.allCases.map(\.rawValue)
         case .milestones: MilestoneStatus.allCases.map(\.rawValue)
         case .risks: RiskStatus.allCases.map(\.rawValue)
@@ -45,10 +50,12 @@ enum ExportForm: String, CaseIterable, Sendable {
 
 /// The filters of an export, the same for API (query string) and CLI (options): the filters of the list the form
 /// comes from, plus a date range (`from`/`to` or `quarter`, in the company's time zone) on the form's own date —
-/// 完成时限 for 模板1, 计划完成时间 for 模板2, creation for risks, 上报时间 for 模板3, 受理时间 for 模板4,
+/// 签订日期 for contracts, 完成时限 for 模板1, 计划完成时间 for 模板2, creation for risks, 上报时间 for 模板3, 受理时间 for 模板4,
 /// the rating time for satisfaction.
 struct ExportFilter: Sendable {
     var contractID: UUID?
+    /// Set by the contracts workbook: its 模板1 and 模板2 sheets hold the rows of exactly the exported contracts.
+    var contractIDs: [UUID]?
     var customerID: UUID?
     var departmentID: UUID?
     var category: ContractCategory?

@@ -13,6 +13,7 @@ enum ExportService {
         var names = try await Names.load(on: db)
         let rows: [[XlsxCell]]
         switch form {
+        case .contracts: rows = try await contracts(filter, on: db, names: &names)
         case .responsibilities: rows = try await responsibilities(filter, on: db, names: &names)
         case .milestones: rows = try await milestones(filter, on: db, names: &names, today: LocalDate(date: now, in: zone))
         case .risks: rows = try await risks(filter, on: db, names: &names, zone: zone)
@@ -21,6 +22,45 @@ enum ExportService {
         case .satisfaction: rows = try await satisfaction(filter, on: db, names: &names, zone: zone)
         }
         return XlsxSheet(name: form.title, columns: ExportColumns.of(form), rows: rows)
+    }
+
+    // MARK: - Contracts
+
+    static func contractQuery(_ f: ExportFilter, on db: any Database) -> QueryBuilder<Contract> {
+        let q = Contract.query(on: db)
+        if let c = f.contractID { q.filter(\.$id == c) }
+        if let c = f.customerID { q.filter(\.$customer.$id == c) }
+        if let c = f.category { q.filter(\.$category == c) }
+        if let d = f.departmentID { q.filter(\.$department.$id == d) }
+        if let s = f.status, let st = ContractStatus(rawValue: s) { q.filter(\.$status == st) }
+        if let from = f.from { q.filter(\.$signedOn >= from.description) }
+        if let to = f.to { q.filter(\.$signedOn <= to.description) }
+        return q
+    }
+
+    static func contracts(_ f: ExportFilter, on db: any Database, names: inout Names) async throws -> [[XlsxCell]] {
+        let q = contractQuery(f, on: db)
+        q.sort(\.$number).sort(\.$id)
+        var out: [[XlsxCell]] = []
+        try await paged(q) { page in
+            for c in page {
+                out.append([
+                    .text(c.number),
+                    .text(c.title),
+                    .text(names.customer(c.$customer.id)),
+                    .text(Labels.zh("contract_category", c.category)),
+                    .decimal(Money(minorUnits: c.amountMinor).description),
+                    .text(c.currency),
+                    date(c.signedOn), date(c.startsOn), date(c.endsOn),
+                    .text(Labels.zh("contract_status", c.status)),
+                    c.$owner.id.map { .text(names.user($0)) } ?? .empty,
+                    c.$department.id.map { .text(names.department($0)) } ?? .empty,
+                    .integer(c.updateCadenceDays),
+                    text(c.summary),
+                ])
+            }
+        }
+        return out
     }
 
     // MARK: - 模板1
@@ -49,7 +89,7 @@ enum ExportService {
                     r.$owner.id.map { .text(names.user($0)) } ?? .empty,
                     .text(r.duty),
                     date(r.dueOn),
-                    r.collaborators.isEmpty ? .empty : .text(r.collaborators.map { names.department($0) }.joined(separator: "、")),
+                    r.collaborators.isEmpty ? .empty : .text(r.collaborators.map { names.department($0) }.sorted().joined(separator: "、")),
                     .text(Labels.zh("responsibility_status", r.status)),
                 ])
             }
@@ -279,6 +319,7 @@ enum ExportService {
     /// Filters on the contract a row belongs to (the row's query has `Contract` joined).
     static func contractFilters<M: Model>(_ q: QueryBuilder<M>, _ f: ExportFilter) {
         if let c = f.contractID { q.filter(Contract.self, \.$id == c) }
+        if let ids = f.contractIDs { q.filter(Contract.self, \.$id ~~ ids) }
         if let c = f.customerID { q.filter(Contract.self, \.$customer.$id == c) }
         if let c = f.category { q.filter(Contract.self, \.$category == c) }
     }
