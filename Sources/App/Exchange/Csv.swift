@@ -44,7 +44,7 @@ enum CsvWriter {
     }
 
     static func formatDateTime(_ t: Date, in zone: TimeZone) -> String {
-        let seconds = Int((t.timeIntervalSince1970 + Double(zone.secondsFromGMT(for: t))).rounded())
+        let seconds = Int((t.timeIntervalSince1970 + Double(zone.secondsFromGMT(for: t))).rounded(.down))
         let days = Int((Double(seconds) / 86_400).rounded(.down))
         let rest = seconds - days * 86_400
         let date = LocalDate(daysSinceEpoch: days)

@@ -199,7 +199,7 @@ enum ExportService {
                     text(e.impact),
                     text(e.initialFix),
                     .integer(e.level),
-                    e.departments.isEmpty ? .empty : .text(e.departments.map { names.department($0) }.joined(separator: "、")),
+                    e.departments.isEmpty ? .empty : .text(e.departments.map { names.department($0) }.sorted().joined(separator: "、")),
                     .dateTime(e.resolveBy),
                     text(e.resolution),
                     e.closedAt.map { .dateTime($0) } ?? .empty,

@@ -219,9 +219,9 @@ struct XlsxWorkbook: Sendable {
         d.daysSinceEpoch + 25_569
     }
 
-    /// The wall-clock time of `t` in `zone` as an Excel serial, rounded to the second.
+    /// The wall-clock time of `t` in `zone` as an Excel serial, to the whole second (cut, as the API's times are).
     static func excelSerial(_ t: Date, in zone: TimeZone) -> Double {
-        let seconds = (t.timeIntervalSince1970 + Double(zone.secondsFromGMT(for: t))).rounded()
+        let seconds = (t.timeIntervalSince1970 + Double(zone.secondsFromGMT(for: t))).rounded(.down)
         let days = (seconds / 86_400).rounded(.down)
         let rest = seconds - days * 86_400
         return days + 25_569 + rest / 86_400
