@@ -157,6 +157,12 @@ import VaporTesting
             let csv = try await staff.get("/exports/milestones?format=csv&status=delayed")
             #expect(csv.status == .ok)
             #expect(csv.html.contains("HT-2026-001,出厂检验,50,2026-03-01,,已延迟,9,,,,技术部,"))
+            // the contract pages link to this contract's 模板1, 模板2 and risks
+            let detail = try await staff.get("/contracts/\(f.contract)")
+            #expect(detail.html.contains("/exports/responsibilities?format=xlsx&amp;contract_id=\(f.contract)"))
+            #expect(detail.html.contains("/exports/milestones?format=xlsx&amp;contract_id=\(f.contract)"))
+            let monitor = try await staff.get("/contracts/\(f.contract)/monitor")
+            #expect(monitor.html.contains("/exports/risks?format=xlsx&amp;contract_id=\(f.contract)"))
         }
     }
 }

@@ -148,4 +148,54 @@ import VaporTesting
             #expect(junk.status == .badRequest)
         }
     }
+
+    @Test func theWebPageReportsBadRowsAndImportsGoodFiles() async throws {
+        try await withTestApp { env in
+            // given a signed-in administrator on the contracts list
+            let browser = WebBrowser(env)
+            try await browser.signIn()
+            let list = try await browser.get("/contracts")
+            #expect(list.html.contains("href=\"/imports/contracts\""))
+            #expect(list.html.contains("formaction=\"/exports/contracts\""))
+            let form = try await browser.get("/imports/contracts")
+            #expect(form.status == .ok)
+            let csrf = try #require(form.csrf)
+            let csv = Data("\u{FEFF}合同编号,合同名称,客户,类别,金额\r\nHT-W1,网页导入,乙公司,服务,99.90\r\nHT-W2,,乙公司,服务,1\r\n".utf8)
+            // when a file with a bad row is uploaded
+            let bad = try await Self.multipart(env, browser, csrf: csrf, file: csv, dryRun: false)
+            // then the row and column are shown and nothing is written
+            #expect(bad.status == .unprocessableEntity)
+            #expect(bad.html.contains("<td data-label=\"行\">3</td>"))
+            #expect(bad.html.contains("合同名称"))
+            #expect(try await Contract.query(on: env.db).count() == 0)
+            // and a good file is imported
+            let good = Data("合同编号,合同名称,客户,类别,金额\r\nHT-W1,网页导入,乙公司,服务,99.90\r\n".utf8)
+            let ok = try await Self.multipart(env, browser, csrf: csrf, file: good, dryRun: false)
+            #expect(ok.status == .ok)
+            #expect(ok.html.contains("合同 1 份"))
+            #expect(try await Contract.query(on: env.db).filter(\.$number == "HT-W1").first()?.amountMinor == 9_990)
+        }
+    }
+
+    static func multipart(_ env: TestEnv, _ browser: WebBrowser, csrf: String, file: Data, dryRun: Bool) async throws -> WebBrowser.Page {
+        let boundary = "lvyue-test-boundary"
+        var body = Data()
+        func part(_ header: String, _ content: Data) {
+            body.append(Data("--\(boundary)\r\n\(header)\r\n\r\n".utf8))
+            body.append(content)
+            body.append(Data("\r\n".utf8))
+        }
+        part("Content-Disposition: form-data; name=\"csrf_token\"", Data(csrf.utf8))
+        if dryRun { part("Content-Disposition: form-data; name=\"dry_run\"", Data("1".utf8)) }
+        part("Content-Disposition: form-data; name=\"file\"; filename=\"contracts.csv\"\r\nContent-Type: text/csv", file)
+        body.append(Data("--\(boundary)--\r\n".utf8))
+        var headers = HTTPHeaders()
+        headers.replaceOrAdd(name: .cookie, value: browser.cookies.map { "\($0.key)=\($0.value)" }.joined(separator: "; "))
+        headers.replaceOrAdd(name: .contentType, value: "multipart/form-data; boundary=\(boundary)")
+        var page: WebBrowser.Page?
+        try await env.app.testing().test(.POST, "/imports/contracts", headers: headers, body: ByteBuffer(data: body)) { res async in
+            page = WebBrowser.Page(status: res.status, headers: res.headers, html: String(decoding: res.body.readableBytesView, as: UTF8.self))
+        }
+        return try #require(page)
+    }
 }

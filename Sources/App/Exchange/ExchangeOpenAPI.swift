@@ -29,7 +29,7 @@ extension ExchangePaths {
         let params: [[String: Any]] = [
             ["name": "form", "in": "path", "required": true,
              "schema": ["type": "string", "enum": ExportForm.allCases.map(\.rawValue)] as [String: Any],
-             "description": "responsibilities = 模板1, milestones = 模板2, risks = 风险预判表, escalations = 模板3, "
+             "description": "contracts = the import workbook (合同, 模板1, 模板2 sheets), responsibilities = 模板1, milestones = 模板2, risks = 风险预判表, escalations = 模板3, "
                 + "service-requests = 模板4, satisfaction = 客户满意度评价表"],
             Op.query("format", ["type": "string", "enum": ExportFormat.allCases.map(\.rawValue)], "xlsx (default) or csv (UTF-8 with BOM)"),
             Op.query("contract_id", S.uuid), Op.query("customer_id", S.uuid),
@@ -45,7 +45,7 @@ extension ExchangePaths {
             Op.query("type", S.enumeration(RequestType.self), "service requests and satisfaction only"),
             Op.query("engineer_id", S.uuid, "service requests and satisfaction only"),
             Op.query("breached", S.bool, "service requests and satisfaction only"),
-            Op.query("q", ["type": "string", "maxLength": 100], "service requests and satisfaction only"),
+            Op.query("q", ["type": "string", "maxLength": 100], "contracts: number or title contains; service requests and satisfaction: number, title or description"),
         ]
         var op = Op.make("exports", "A form of the standard as XLSX or CSV, with the Chinese header row of DESIGN.md §2, filtered like its list",
                          params: params, responses: [:], errors: [401, 403, 404, 422])

@@ -9,5 +9,6 @@ enum ExchangeRoutes {
 
     static func register(web: any RoutesBuilder) {
         ExportController().register(web: web)
+        ImportWebController().register(on: web)
     }
 }

@@ -64,6 +64,20 @@ enum ExchangePaths {
     }
 }
 
+/// The export links of one contract's pages (模板1, 模板2, risks).
+struct ContractExportLinks: Encodable, Sendable {
+    var responsibilities = "", milestones = "", risks = ""
+
+    init() {}
+
+    init(_ contract: UUID) {
+        let filter = ["contract_id": contract.uuidString.lowercased()]
+        responsibilities = ExchangePaths.exportLink(.responsibilities, .xlsx, filter)
+        milestones = ExchangePaths.exportLink(.milestones, .xlsx, filter)
+        risks = ExchangePaths.exportLink(.risks, .xlsx, filter)
+    }
+}
+
 /// `GET /api/v1/exports/{form}` and `GET /exports/{form}` (the list pages' buttons): the same checks and the same file.
 /// Whoever may read the list may export it (`Permissions`); customer contacts never reach either route
 /// (`StaffOnlyMiddleware`), the portal has no export.

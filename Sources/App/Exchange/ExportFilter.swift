@@ -122,7 +122,10 @@ struct ExportFilter: Sendable {
         // A filter that the form's list does not have is refused rather than silently ignored.
         let serviceOnly = ["urgency", "type", "engineer_id", "breached", "q"]
         if form != .serviceRequests && form != .satisfaction {
-            for k in serviceOnly where value(k) != nil { check.fail(k, "applies only to service-requests and satisfaction") }
+            // The contract list searches number and title with `q` too.
+            for k in serviceOnly where value(k) != nil && !(form == .contracts && k == "q") {
+                check.fail(k, "applies only to service-requests and satisfaction")
+            }
         }
         if form != .escalations, value("level") != nil { check.fail("level", "applies only to escalations") }
         try check.throwIfAny()

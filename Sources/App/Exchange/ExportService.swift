@@ -35,6 +35,7 @@ enum ExportService {
         if let s = f.status, let st = ContractStatus(rawValue: s) { q.filter(\.$status == st) }
         if let from = f.from { q.filter(\.$signedOn >= from.description) }
         if let to = f.to { q.filter(\.$signedOn <= to.description) }
+        if let text = f.text { q.group(.or) { $0.filter(\.$number ~~ text).filter(\.$title ~~ text) } }
         return q
     }
 

@@ -221,4 +221,5 @@ struct ContractMonitorPage: Encodable, Sendable {
     var timelineSVG: String
     var risks: [RiskRow]
     var heat: [HeatRow]
+    var exports: ContractExportLinks = ContractExportLinks()  // issue #7
 }

@@ -194,7 +194,7 @@ struct MonitoringWebController {
             return TimelineSVG.Row(name: m.name, planned: planned, actual: m.actual, start: nil)
         }
         let svg = TimelineSVG.render(rows, today: today, title: t["mon_timeline_title"])
-        let page = ContractMonitorPage(
+        var page = ContractMonitorPage(
             number: c.number, title: c.title, contractURL: SitePath.contract.path(c.id!),
             summary: ProgressSummary.sentence(progress: progress, delays: delays, language: req.lang == .en ? .en : .zhCN),
             progressClass: Display.widthClass(progress), progressText: Display.percent(progress), timelineSVG: svg,
@@ -203,6 +203,7 @@ struct MonitoringWebController {
                 let n = heat.first { $0.likelihood == l && $0.impact == i }?.count ?? 0
                 return HeatCellView(count: n, band: RiskTriggers.band(score: l * i), label: n == 0 ? "" : String(n))
             }) })
+        page.exports = ContractExportLinks(c.id!)  // issue #7
         return try await WebView.render(req, "monitoring/contract", title: "\(c.number) · \(t["mon_risks_title"])", page)
     }
 }

@@ -32,6 +32,7 @@ struct ContractDetailPage: Encodable, Sendable {
     struct AuditRow: Encodable, Sendable { var time, actor, action, changed: String }
 
     var header: Header
+    var exports: ContractExportLinks = ContractExportLinks()  // issue #7
     var version: Int
     var editURL: String
     /// Risk register, timeline and alerts of this contract (fulfilment monitoring).
@@ -153,6 +154,7 @@ struct ContractDetailPage: Encodable, Sendable {
             newMilestoneURL: SitePath.milestoneNew.path(id), newPaymentURL: SitePath.paymentNew.path(id),
             can: can)
         page.setFlags()
+        page.exports = ContractExportLinks(id)
         return page
     }
 }
