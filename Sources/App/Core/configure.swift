@@ -90,6 +90,7 @@ enum Migrations {
         app.migrations.add(CreateContractMembers())
         app.migrations.add(CreateAttachments())
         app.migrations.add(CreateSignInLinks())
+        app.migrations.add(AddExportIndexes())  // issue #7
     }
 }
 
