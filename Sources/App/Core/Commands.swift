@@ -10,6 +10,8 @@ enum Commands {
         app.asyncCommands.use(SweepCommand(), as: "sweep")
         app.asyncCommands.use(ServiceCommands(), as: "service")  // issue #6
         app.asyncCommands.use(TemplateCommands(), as: "template")  // issue #7
+        app.asyncCommands.use(ExportCommand(), as: "export")  // issue #7
+        app.asyncCommands.use(ImportCommands(), as: "import")  // issue #7
     }
 }
 

@@ -96,6 +96,7 @@ enum Migrations {
         app.migrations.add(SeedTemplateLibrary())
         app.migrations.add(CreateResourcePlanning())  // issue #10
         app.migrations.add(AttachmentsOnServiceRequests())  // issue #5: files on service requests
+        app.migrations.add(AddExportIndexes())  // issue #7
     }
 }
 

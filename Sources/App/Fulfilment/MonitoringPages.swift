@@ -239,4 +239,5 @@ struct ContractMonitorPage: Encodable, Sendable {
     var heat: [HeatRow]
     var reviews: [ReviewsPage.Row] = []  // issue #10
     var reviewsURL: String = ""
+    var exports: ContractExportLinks = ContractExportLinks()  // issue #7
 }

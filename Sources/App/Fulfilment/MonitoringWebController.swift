@@ -207,6 +207,7 @@ struct MonitoringWebController {
             }) })
         page.reviews = try await ReviewRows.rows(contractID: c.id!, on: req.db)  // issue #10
         page.reviewsURL = ResourceSitePaths.reviews.path(c.id!)
+        page.exports = ContractExportLinks(c.id!)  // issue #7
         return try await WebView.render(req, "monitoring/contract", title: "\(c.number) · \(t["mon_risks_title"])", page)
     }
 }

@@ -55,6 +55,7 @@ enum Paths {
         for (path, methods) in SecurityPaths.all { for (m, op) in methods { add(path, m, op) } }  // issue #5
         for (path, methods) in TemplatePaths.all { for (m, op) in methods { add(path, m, op) } }  // issue #7
         for (path, methods) in ResourcePaths.all { for (m, op) in methods { add(path, m, op) } }  // issue #10
+        for (path, methods) in ExchangePaths.api { for (m, op) in methods { add(path, m, op) } }  // issue #7
         return paths
     }
 

@@ -107,6 +107,7 @@ enum Schemas {
             CalendarSchemas.all, MonitoringSchemas.all, ServiceAPISchemas.all, SecuritySchemas.all,
             TemplateSchemas.all,  // issue #7
             ResourceSchemas.all,  // issue #10
+            ExchangeSchemas.all,  // issue #7
         ].reduce(into: [:]) { all, part in all.merge(part) { first, _ in first } }
     }
 }

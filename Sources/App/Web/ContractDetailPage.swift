@@ -32,6 +32,7 @@ struct ContractDetailPage: Encodable, Sendable {
     struct AuditRow: Encodable, Sendable { var time, actor, action, changed: String }
 
     var header: Header
+    var exports: ContractExportLinks = ContractExportLinks()  // issue #7
     var version: Int
     var editURL: String
     /// Risk register, timeline and alerts of this contract (fulfilment monitoring).
@@ -156,6 +157,7 @@ struct ContractDetailPage: Encodable, Sendable {
             can: can)
         page.setFlags()
         page.templatesURL = TemplateWebPaths.apply.path(id)
+        page.exports = ContractExportLinks(id)
         return page
     }
 }

@@ -1,0 +1,54 @@
+import Foundation
+import LvyueCore
+
+/// CSV as Excel opens it correctly: UTF-8 with a byte-order mark (without it Excel reads Chinese as
+/// GBK mojibake), CRLF line ends, fields quoted per RFC 4180 when they hold a comma, quote or line break.
+enum CsvWriter {
+    static let bom = Data([0xEF, 0xBB, 0xBF])
+
+    /// The header row and the rows of one sheet.
+    static func data(_ sheet: XlsxSheet, timeZone: TimeZone = JSONCoding.displayTimeZone) -> Data {
+        var out = bom
+        out.append(Data(line(sheet.columns.map(\.header)).utf8))
+        for row in sheet.rows {
+            out.append(Data(line(row.map { text($0, timeZone: timeZone) }).utf8))
+        }
+        return out
+    }
+
+    static func line(_ fields: [String]) -> String {
+        fields.map(quote).joined(separator: ",") + "\r\n"
+    }
+
+    static func quote(_ field: String) -> String {
+        let clean = XlsxWorkbook.cleanText(field)
+        guard clean.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" || $0 == "\r\n" }) else {
+            return clean
+        }
+        return "\"" + clean.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    }
+
+    /// A cell as CSV text: dates "2026-03-02", instants "2026-03-02 09:30:00" in the company's zone,
+    /// amounts exactly as stored, booleans TRUE/FALSE as Excel writes them.
+    static func text(_ cell: XlsxCell, timeZone: TimeZone) -> String {
+        switch cell {
+        case .empty: return ""
+        case .text(let t): return t
+        case .integer(let n): return String(n)
+        case .number(let d): return d.isFinite ? XlsxWorkbook.formatNumber(d) : ""
+        case .decimal(let d): return XlsxWorkbook.normalDecimal(d) ?? d
+        case .date(let d): return d.description
+        case .dateTime(let t): return formatDateTime(t, in: timeZone)
+        case .bool(let b): return b ? "TRUE" : "FALSE"
+        }
+    }
+
+    static func formatDateTime(_ t: Date, in zone: TimeZone) -> String {
+        let seconds = Int((t.timeIntervalSince1970 + Double(zone.secondsFromGMT(for: t))).rounded(.down))
+        let days = Int((Double(seconds) / 86_400).rounded(.down))
+        let rest = seconds - days * 86_400
+        let date = LocalDate(daysSinceEpoch: days)
+        func two(_ n: Int) -> String { n < 10 ? "0\(n)" : String(n) }
+        return "\(date) \(two(rest / 3600)):\(two(rest % 3600 / 60)):\(two(rest % 60))"
+    }
+}
