@@ -428,6 +428,9 @@ enum RiskTriggerText {
         case .qualityFailed: return "\(target)质量检验不合格"
         case .updateStale: return r.triggerDays.map { "超过 \($0) 天未更新进度" } ?? "超过更新周期未更新进度"
         case .slaBreachRate: return "服务时限违约率 > \(r.triggerPercent.map { XlsxWorkbook.formatNumber($0) } ?? "0")%"
+        case .materialLate: return "\(milestoneName.map { "节点「\($0)」的" } ?? "")物资晚于需用日期 ≥ \(r.triggerDays ?? 1) 天到货"
+        case .departmentOverload: return "所依赖部门某周超负荷 ≥ \(r.triggerPercent.map { XlsxWorkbook.formatNumber($0) } ?? "0")%"
+        case .fundsUnapproved: return "资金在需用日期前 \(r.triggerDays ?? 0) 天仍未批准"
         case .manual: return "人工判定"
         }
     }
