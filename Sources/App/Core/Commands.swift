@@ -9,6 +9,7 @@ enum Commands {
         app.asyncCommands.use(CalendarCommands(), as: "calendar")
         app.asyncCommands.use(SweepCommand(), as: "sweep")
         app.asyncCommands.use(ServiceCommands(), as: "service")  // issue #6
+        app.asyncCommands.use(ReportCommands(), as: "report")  // issue #7
     }
 }
 

@@ -90,6 +90,8 @@ enum Migrations {
         app.migrations.add(CreateContractMembers())
         app.migrations.add(CreateAttachments())
         app.migrations.add(CreateSignInLinks())
+        // Quarterly report and improvement actions (issue #7)
+        app.migrations.add(CreateAnalytics())
     }
 }
 

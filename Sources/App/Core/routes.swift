@@ -17,6 +17,7 @@ func routes(_ app: Application) throws {
     try authed.register(collection: CalendarAPIController())
     try MonitoringRoutes.register(on: authed)
     try ServiceRoutes.register(on: authed)  // issue #6
+    try authed.register(collection: ReportAPIController())  // issue #7
 
     try WebRoutes.register(on: app)
 }

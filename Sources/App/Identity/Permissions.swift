@@ -9,6 +9,8 @@ enum Resource: String, CaseIterable, Sendable {
     case contractTeam, attachment
     // After-sales service (issue #6)
     case servicePlan, serviceRequest, workInstruction, serviceTriage
+    // Quarterly report and improvement actions (issue #7)
+    case report, improvementAction
 }
 
 enum Action: String, CaseIterable, Sendable {
@@ -24,6 +26,7 @@ enum Permissions {
         if let monitoring = monitoringRule(role, action, resource) { return monitoring }
         if let service = ServicePermissions.rule(role, action, resource) { return service }
         if let security = securityRule(role, action, resource) { return security }
+        if let analytics = AnalyticsPermissions.rule(role, action, resource) { return analytics }
         switch role {
         case .administrator:
             return true

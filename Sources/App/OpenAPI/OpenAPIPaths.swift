@@ -53,6 +53,7 @@ enum Paths {
         for (path, methods) in MonitoringPaths.all { for (m, op) in methods { add(path, m, op) } }
         for (path, methods) in ServiceAPIPaths.all { for (m, op) in methods { add(path, m, op) } }  // issue #6
         for (path, methods) in SecurityPaths.all { for (m, op) in methods { add(path, m, op) } }  // issue #5
+        for (path, methods) in AnalyticsPaths.all { for (m, op) in methods { add(path, m, op) } }  // issue #7
         return paths
     }
 

@@ -102,5 +102,5 @@ enum Schemas {
     }
 
     /// Schemas contributed by later capabilities register here (calendars, …).
-    static var extraSchemas: [String: Any] { CalendarSchemas.all.merging(MonitoringSchemas.all) { a, _ in a }.merging(ServiceAPISchemas.all) { a, _ in a }.merging(SecuritySchemas.all) { a, _ in a } }
+    static var extraSchemas: [String: Any] { CalendarSchemas.all.merging(MonitoringSchemas.all) { a, _ in a }.merging(ServiceAPISchemas.all) { a, _ in a }.merging(SecuritySchemas.all) { a, _ in a }.merging(AnalyticsSchemas.all) { a, _ in a } }
 }

@@ -62,5 +62,6 @@ enum WebRoutes {
         ServiceWebController().register(on: authed)  // issue #6: service desk, requests, plans, triage
         RatingWebController().register(on: web)  // issue #6: the public rating page of a tokenized link
         CalendarWebController().register(on: authed)
+        ReportWebController().register(on: authed)  // issue #7: quarterly report, improvement actions
     }
 }

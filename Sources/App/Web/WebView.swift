@@ -18,6 +18,8 @@ struct NavItem: Encodable, Sendable {
         ("nav_service", ServiceSitePaths.desk, .serviceRequest),  // issue #6
         ("nav_service_mine", ServiceSitePaths.mine, .serviceRequest),
         ("nav_calendars", CalendarWebPaths.list, .calendar),
+        ("nav_report", ReportSitePaths.report, .report),  // issue #7
+        ("nav_actions", ReportSitePaths.actions, .improvementAction),
     ]
 
     static func visible(to role: Role?, currentPath: String, _ t: Strings) -> [NavItem] {
