@@ -243,4 +243,27 @@ struct ReportTests {
             #expect(audit.allSatisfy { $0.actorName == "jing.li" })
         }
     }
+
+    @Test("service clocks reach the report through the request's own workflow: met, breached, still running")
+    func clocksFromTheWorkflow() async throws {
+        try await withTestApp { env in
+            // given: 2026-03-10 10:00 (testStart), an urgent fault on a 7×24 plan
+            let plan = try await env.servicePlan()
+            let id = try await env.serviceRequest(contract: plan.contract, urgency: "urgent").id
+            // when: confirmed in 20 min (met), first response after 3 h (urgent.respond breached at 2 h)
+            try await env.step(id, "confirm", at: "2026-03-10T10:20:00+08:00")
+            try await env.step(id, "respond", at: "2026-03-10T13:00:00+08:00")
+            // then
+            let outcomes = try await ClockOutcome.query(on: env.db).filter(\.$requestID == UUID(uuidString: id)!).all()
+            #expect(Dictionary(uniqueKeysWithValues: outcomes.map { ($0.clock, $0.state) })
+                    == ["service.confirm": "met", "urgent.respond": "breached", "urgent.onsite": "running"])
+            env.clock.set(shanghai("2026-04-02T10:00:00"))
+            let r = try await env.api(.GET, "/reports/quarterly?quarter=2026Q1")
+            #expect(r.figure("service.clock.service.confirm")?.value == 100.0)
+            #expect(r.figure("service.clock.urgent.respond")?.value == 0.0)
+            // urgent.onsite ran past its 4 h without an arrival: breached at report time.
+            #expect(r.figure("service.clock.urgent.onsite")?.value == 0.0)
+            #expect(r.figure("service.clock_compliance")?.value == 33.3)
+        }
+    }
 }
