@@ -88,3 +88,39 @@ struct ReportWebTests {
         }
     }
 }
+
+@Suite("Quarterly report of the demo")
+struct ReportDemoTests {
+    @Test("the demo gives a meaningful current and previous quarter: delays with causes, escalations, clocks, ratings, actions")
+    func demo() async throws {
+        try await withTestApp { env in
+            try await DemoData.loadOnce(env.app)
+            // testStart is 2026-03-10: 2026Q1 is running, 2025Q4 closed.
+            let previous = try await env.api(.GET, "/reports/quarterly?quarter=2025Q4")
+            #expect(previous.status == .ok)
+            #expect((previous.figure("milestones.due")?.value ?? 0) >= 10)
+            #expect(previous.figure("milestones.delay_rate")?.value != nil)
+            #expect((previous.json["delay_causes"] as? [[String: Any]])?.first?["key"] as? String == "raw_material")
+            #expect((previous.figure("escalations.count")?.value ?? 0) >= 3)
+            #expect((previous.figure("service.requests")?.value ?? 0) >= 6)
+            #expect(previous.figure("service.clock.urgent.respond")?.value != nil)
+            #expect(previous.figure("service.follow_up_compliance")?.value != nil)
+            #expect(previous.figure("service.objection_compliance")?.value != nil)
+            #expect(previous.figure("satisfaction.speed")?.value != nil)
+            #expect(previous.figure("payments.overdue_count")?.value == 1)
+            let current = try await env.api(.GET, "/reports/quarterly?quarter=2026Q1")
+            #expect(current.figure("milestones.on_time_rate")?.previous == previous.figure("milestones.on_time_rate")?.value)
+            #expect(current.figure("milestones.on_time_rate")?.value != nil)
+            #expect((current.figure("service.requests")?.value ?? 0) >= 3)
+            #expect((current.json["actions"] as? [[String: Any]])?.count == 3)
+            // The sweeper alerts the overdue action's owner.
+            #expect(try await env.api(.GET, "/improvement-actions?overdue=true").items.count == 1)
+            let sweep = try await env.sweep()
+            #expect(sweep.actionsOverdue == 1)
+            let browser = try await SecurityFixtures.browser(env, "zhoumin")
+            let page = try await browser.get("/reports/quarterly?quarter=2025Q4")
+            #expect(page.status == .ok)
+            #expect(page.html.contains("原材料供应"))
+        }
+    }
+}

@@ -25,6 +25,7 @@ enum DemoData {
             try await seeder.run(passwordHash: hash)
             try await DemoMonitoring.seed(db: db, now: now, newID: newID)  // issue #4
             try await DemoService.seed(db: db, now: now, newID: newID, clocks: serviceClocks, workday: workday)  // issue #6
+            try await DemoAnalytics.seed(db: db, now: now, newID: newID, clocks: serviceClocks)  // issue #7
             try await Setting(key: marker, value: JSONCoding.formatInstant(now)).create(on: db)
             return true
         }
