@@ -25,8 +25,8 @@ struct ReportQueries {
     /// `CASE WHEN col < b1 THEN 0 … ELSE 3 END` over instants or ISO dates.
     func bucket<T: Encodable & Sendable>(_ column: String, _ bounds: [T]) -> SQLQueryString {
         var parts: [SQLQueryString] = ["CASE"]
-        for i in 1..<(bounds.count - 1) { parts.append(" WHEN \(unsafeRaw: column) < \(bind: bounds[i]) THEN \(unsafeRaw: String(i - 1))") }
-        parts.append(" ELSE \(unsafeRaw: String(bounds.count - 2)) END")
+        for i in 1..<(bounds.count - 1) { parts.append(" WHEN \(unsafeRaw: column) < \(bind: bounds[i]) THEN \(literal: i - 1)") }
+        parts.append(" ELSE \(literal: bounds.count - 2) END")
         return parts.joined(separator: "")
     }
 
@@ -52,14 +52,13 @@ struct ReportQueries {
     }
 
     /// Whole days from ISO date `a` to ISO date `b`.
-    func daysBetween(_ a: String, _ b: String) -> SQLQueryString {
-        isSQLite ? "CAST(julianday(\(unsafeRaw: b)) - julianday(\(unsafeRaw: a)) AS INTEGER)"
-            : "(CAST(\(unsafeRaw: b) AS DATE) - CAST(\(unsafeRaw: a) AS DATE))"
+    func daysBetween(_ a: SQLQueryString, _ b: SQLQueryString) -> SQLQueryString {
+        isSQLite ? "CAST(julianday(\(b)) - julianday(\(a)) AS INTEGER)" : "(CAST(\(b) AS DATE) - CAST(\(a) AS DATE))"
     }
 
     /// Seconds from instant `a` to instant `b` (SQLite stores instants as seconds since 1970).
-    func secondsBetween(_ a: String, _ b: String) -> SQLQueryString {
-        isSQLite ? "(\(unsafeRaw: b) - \(unsafeRaw: a))" : "CAST(EXTRACT(EPOCH FROM (\(unsafeRaw: b) - \(unsafeRaw: a))) AS DOUBLE PRECISION)"
+    func secondsBetween(_ a: SQLQueryString, _ b: SQLQueryString) -> SQLQueryString {
+        isSQLite ? "(\(b) - \(a))" : "CAST(EXTRACT(EPOCH FROM (\(b) - \(a))) AS DOUBLE PRECISION)"
     }
 
     // MARK: milestones (模板2)
@@ -76,7 +75,7 @@ struct ReportQueries {
 
     func milestones() async throws -> [MilestoneRow] {
         let t = today.description
-        let delay = daysBetween("m.planned_on", "COALESCE(m.actual_on, '\(t)')")
+        let delay = daysBetween("m.planned_on", "COALESCE(m.actual_on, \(bind: t))")
         let rows = try await db.raw("""
             SELECT \(bucket("m.planned_on", days)) AS bucket_no,
               SUM(CASE WHEN m.actual_on IS NOT NULL OR m.planned_on < \(bind: t) THEN 1 ELSE 0 END) AS due,
@@ -240,8 +239,9 @@ struct ReportQueries {
     func ratings() async throws -> [RatingRow] {
         var columns: [SQLQueryString] = []
         for d in Self.dimensions {
-            columns.append("SUM(r.\(unsafeRaw: d)) AS \(unsafeRaw: d)_sum")
-            for s in 1...5 { columns.append("SUM(CASE WHEN r.\(unsafeRaw: d) = \(unsafeRaw: String(s)) THEN 1 ELSE 0 END) AS \(unsafeRaw: d)_\(unsafeRaw: String(s))") }
+            let column = SQLColumn(d, table: "r")
+            columns.append("SUM(\(column)) AS \(ident: d + "_sum")")
+            for s in 1...5 { columns.append("SUM(CASE WHEN \(column) = \(literal: s) THEN 1 ELSE 0 END) AS \(ident: "\(d)_\(s)")") }
         }
         let rows = try await db.raw("""
             SELECT \(bucket("r.rated_at", instants)) AS bucket_no, COUNT(*) AS n, \(columns.joined(separator: ", "))

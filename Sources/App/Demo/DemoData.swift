@@ -30,7 +30,7 @@ enum DemoData {
             return true
         }
         if loaded {
-            app.logger.notice("demo data loaded: 3 customers, 6 contracts; demo users log in with password \(password)")
+            app.logger.notice("demo data loaded: 3 customers, 8 contracts; demo users log in with password \(password)")
         }
     }
 }
