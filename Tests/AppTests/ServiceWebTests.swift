@@ -17,9 +17,10 @@ struct ServiceWebTests {
             #expect(try await ServiceRequest.query(on: env.db).filter(\.$waiting == true).count() == 1)
             #expect(try await ServiceRequest.query(on: env.db).filter(\.$breached == true).filter(\.$urgency == .urgent).count() >= 1)
             #expect(try await Alert.query(on: env.db).filter(\.$source == .serviceRequest).filter(\.$level == .breach).count() >= 1)
-            #expect(try await ServiceRating.query(on: env.db).count() == 2)
-            #expect(try await FollowUp.query(on: env.db).count() == 1)
-            #expect(try await Objection.query(on: env.db).count() == 1)
+            // Two live ones, plus the ten closed requests (one objection) behind the quarterly report (issue #7).
+            #expect(try await ServiceRating.query(on: env.db).count() == 12)
+            #expect(try await FollowUp.query(on: env.db).count() == 11)
+            #expect(try await Objection.query(on: env.db).count() == 2)
             #expect(try await Inspection.query(on: env.db).count() >= 1)
             #expect(try await TriageItem.query(on: env.db).count() == 1)
 

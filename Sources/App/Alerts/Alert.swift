@@ -15,6 +15,8 @@ enum AlertSource: String, Codable, CaseIterable, Sendable {
     // Issue #6: service clocks — a request's clocks, an inspection's confirmation, an objection's resolution.
     case serviceRequest = "service_request"
     case inspection, objection
+    // Issue #7: an improvement action past its due date.
+    case improvementAction = "improvement_action"
 }
 
 /// One firing of a monitored condition (issue #4). `(source, source_id, condition_key, firing_seq)` is unique

@@ -33,6 +33,7 @@ extension Alert: AuditedModel {
         case .escalation: links["escalation"] = "/api/v1/escalations/\(sourceID.uuidString.lowercased())"
         case .milestone: links["milestone"] = "/api/v1/milestones/\(sourceID.uuidString.lowercased())"
         case .serviceRequest, .inspection, .objection: links.merge(ServiceLinks.alertLinks(source, sourceID)) { a, _ in a }
+        case .improvementAction: links["improvement_action"] = "/api/v1/improvement-actions/\(sourceID.uuidString.lowercased())"
         }
         return AlertResponse(id: id!, source: source, sourceId: sourceID, conditionKey: conditionKey, firingSeq: firingSeq,
                              contractId: contractID, milestoneId: milestoneID, level: level, title: title, reason: reason, status: status,

@@ -28,6 +28,8 @@ enum Sweeper {
         /// Issue #6: service clock alerts fired and inspections opened as requests.
         var serviceAlertsFired = 0
         var inspectionsOpened = 0
+        /// Issue #7: overdue improvement actions alerted.
+        var actionsOverdue = 0
         var escalationsOverdue: Int
         var deliveriesSent: Int
         var deliveriesFailed: Int
@@ -85,6 +87,7 @@ enum Sweeper {
         report.serviceAlertsFired = service.alertsFired
         report.inspectionsOpened = service.inspectionsOpened
         try await TemplateLibrary.activateDue(app, actor: actor)  // issue #7: template versions whose date has arrived
+        report.actionsOverdue = try await ImprovementActionSweeper.runOnce(app, ctx: ctx, lockKey: key)  // issue #7
         let sent = try await DeliveryWorker.runOnce(app)
         report.deliveriesSent = sent.sent
         report.deliveriesFailed = sent.failed

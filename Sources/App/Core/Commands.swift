@@ -12,6 +12,7 @@ enum Commands {
         app.asyncCommands.use(TemplateCommands(), as: "template")  // issue #7
         app.asyncCommands.use(ExportCommand(), as: "export")  // issue #7
         app.asyncCommands.use(ImportCommands(), as: "import")  // issue #7
+        app.asyncCommands.use(ReportCommands(), as: "report")  // issue #7
     }
 }
 

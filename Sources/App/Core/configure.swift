@@ -97,6 +97,8 @@ enum Migrations {
         app.migrations.add(CreateResourcePlanning())  // issue #10
         app.migrations.add(AttachmentsOnServiceRequests())  // issue #5: files on service requests
         app.migrations.add(AddExportIndexes())  // issue #7
+        // Quarterly report and improvement actions (issue #7)
+        app.migrations.add(CreateAnalytics())
     }
 }
 

@@ -22,6 +22,7 @@ func routes(_ app: Application) throws {
     try authed.register(collection: FeedAPIController())  // issue #10
     app.get("feeds", ":token", use: FeedController.serve)  // issue #10: secret calendar URLs, no session
     ExchangeRoutes.register(api: authed)  // issue #7: exports and imports of the standard's forms
+    try authed.register(collection: ReportAPIController())  // issue #7
 
     try WebRoutes.register(on: app)
 }

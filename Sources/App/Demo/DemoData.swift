@@ -27,11 +27,12 @@ enum DemoData {
             try await DemoService.seed(db: db, now: now, newID: newID, clocks: serviceClocks, workday: workday)  // issue #6
             try await DemoTemplates.seed(db: db, now: now, newID: newID)  // issue #7
             try await DemoResources.seed(db: db, now: now, newID: newID)  // issue #10
+            try await DemoAnalytics.seed(db: db, now: now, newID: newID, clocks: serviceClocks)  // issue #7
             try await Setting(key: marker, value: JSONCoding.formatInstant(now)).create(on: db)
             return true
         }
         if loaded {
-            app.logger.notice("demo data loaded: 3 customers, 6 contracts; demo users log in with password \(password)")
+            app.logger.notice("demo data loaded: 3 customers, 8 contracts; demo users log in with password \(password)")
         }
     }
 }

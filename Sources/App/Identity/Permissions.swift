@@ -13,6 +13,8 @@ enum Resource: String, CaseIterable, Sendable {
     case template
     // Resource coordination and calendar feeds (issue #10)
     case resourcePlan, resourceCapacity, riskReview, calendarFeed
+    // Quarterly report and improvement actions (issue #7)
+    case report, improvementAction
 }
 
 enum Action: String, CaseIterable, Sendable {
@@ -30,6 +32,7 @@ enum Permissions {
         if let security = securityRule(role, action, resource) { return security }
         if let templates = TemplatePermissions.rule(role, action, resource) { return templates }
         if let resources = ResourcePermissions.rule(role, action, resource) { return resources }
+        if let analytics = AnalyticsPermissions.rule(role, action, resource) { return analytics }
         switch role {
         case .administrator:
             return true

@@ -11,6 +11,7 @@ enum NotificationEvent: String, Codable, CaseIterable, Sendable {
     // Issue #6
     case serviceClockWarning = "service.clock_warning"
     case serviceClockBreach = "service.clock_breach"
+    case improvementActionOverdue = "improvement_action.overdue"  // issue #7
 }
 
 enum ChannelKind: String, Codable, CaseIterable, Sendable {

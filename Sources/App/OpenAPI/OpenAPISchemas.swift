@@ -108,6 +108,7 @@ enum Schemas {
             TemplateSchemas.all,  // issue #7
             ResourceSchemas.all,  // issue #10
             ExchangeSchemas.all,  // issue #7
+            AnalyticsSchemas.all,  // issue #7
         ].reduce(into: [:]) { all, part in all.merge(part) { first, _ in first } }
     }
 }

@@ -65,5 +65,6 @@ enum WebRoutes {
         TemplateWebController().register(on: authed)  // issue #7: template library, revision list, applying to contracts
         ResourceWebController().register(on: authed)  // issue #10: resource plans, load, risk reviews, calendar feeds
         ExchangeRoutes.register(web: authed)  // issue #7: export buttons, contract import
+        ReportWebController().register(on: authed)  // issue #7: quarterly report, improvement actions
     }
 }

@@ -21,6 +21,8 @@ struct NavItem: Encodable, Sendable {
         ("nav_templates", TemplateWebPaths.list, .template),  // issue #7
         ("nav_resources", ResourceSitePaths.load, .resourceCapacity),  // issue #10
         ("nav_feeds", ResourceSitePaths.feeds, .calendarFeed),
+        ("nav_report", ReportSitePaths.report, .report),  // issue #7
+        ("nav_actions", ReportSitePaths.actions, .improvementAction),
     ]
 
     static func visible(to role: Role?, currentPath: String, _ t: Strings) -> [NavItem] {

@@ -254,6 +254,7 @@ enum ServiceRequestService {
         r.nextCheckAt = nextCheck
         r.breached = statuses.contains { $0.state == .breached }
         try await r.save(on: db)
+        try await ClockOutcomes.record(r, statuses, on: db, newID: ctx.newID)  // issue #7: per-clock compliance in SQL
         return fired
     }
 

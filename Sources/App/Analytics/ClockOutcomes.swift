@@ -1,0 +1,19 @@
+import Fluent
+import Foundation
+import LvyueCore
+import SQLKit
+
+/// Keeps `service_clock_outcomes` in step with a request's evaluated clocks (issue #7): one row per clock, replaced
+/// whenever the request's clocks are re-evaluated, inside the same transaction.
+enum ClockOutcomes {
+    static func record(_ r: ServiceRequest, _ statuses: [ClockStatus], on db: any Database, newID: () -> UUID) async throws {
+        guard let id = r.id else { return }
+        try await db.sql.delete(from: ClockOutcome.schema).where("request_id", .equal, id).run()
+        for s in statuses {
+            try await db.sql.insert(into: ClockOutcome.schema)
+                .columns("id", "request_id", "received_at", "clock", "state", "due_at", "stopped_at")
+                .values(newID(), id, r.receivedAt, s.name, s.state.rawValue, s.dueAt, s.stoppedAt)
+                .run()
+        }
+    }
+}
