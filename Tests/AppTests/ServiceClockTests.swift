@@ -39,6 +39,23 @@ struct ServiceClockTests {
         }
     }
 
+    @Test func resolvedRemotelyStopsTheOnsiteClock() async throws {
+        try await withTestApp { env in
+            // an urgent fault that is not remote-solvable, fixed over the phone after 1 h 30 and signed off
+            let plan = try await env.servicePlan()
+            let r = try await env.serviceRequest(contract: plan.contract, urgency: "urgent")
+            try await env.step(r.id, "confirm", at: "2026-03-10T10:10:00+08:00")
+            try await env.step(r.id, "respond", at: "2026-03-10T10:20:00+08:00")
+            try await env.tickAll(r.id)
+            try await env.step(r.id, "resolve", at: "2026-03-10T11:30:00+08:00", ["solution": "restarted the controller remotely"])
+            let s = try await env.step(r.id, "sign_off", at: "2026-03-10T11:40:00+08:00", ["signer_name": "王工"])
+            // then the on-site clock is met at the resolution, not still running towards a false breach at 14:00
+            #expect(s.state("urgent.onsite") == "met")
+            #expect(s.clocks["urgent.onsite"]?["stopped_at"] as? String == "2026-03-10T11:30:00+08:00")
+            #expect(s.clocks["urgent.onsite"]?["elapsed_working_minutes"] as? Int == 90)
+        }
+    }
+
     @Test func normalOnWorkdayCalendar() async throws {
         try await withTestApp { env in
             // given a plan on cn-workday, a normal request received Tuesday 10:00
