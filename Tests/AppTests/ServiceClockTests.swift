@@ -56,6 +56,22 @@ struct ServiceClockTests {
         }
     }
 
+    @Test func sevenByTwentyFourClocksShowCalendarTimeLeft() async throws {
+        try await withTestApp { env in
+            // given an urgent fault on a 7×24 plan and one on a cn-workday plan, both received Tuesday 10:00
+            let round = try await env.servicePlan()
+            let r = try await env.serviceRequest(contract: round.contract, urgency: "urgent")
+            let browser = WebBrowser(env)
+            try await browser.signIn()
+            // then the 7×24 on-site clock shows 4 h left as calendar time
+            let page = try await browser.get("/service/requests/\(r.id)")
+            #expect(page.html.contains("剩余 4小时0分（日历时间）"))
+            #expect(!page.html.contains("（工作时间）"))
+            let en = try await browser.get("/service/requests/\(r.id)?lang=en")
+            #expect(en.html.contains("4 h 0 min left (calendar time)"))
+        }
+    }
+
     @Test func normalOnWorkdayCalendar() async throws {
         try await withTestApp { env in
             // given a plan on cn-workday, a normal request received Tuesday 10:00
