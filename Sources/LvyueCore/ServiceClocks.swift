@@ -4,8 +4,10 @@ import Foundation
 /// the request's event history. Pure: the app evaluates the result with `ClockEngine` on the right calendar.
 ///
 /// - service.confirm: received → confirmed (or rejected).
-/// - urgent: urgent.respond (→ first of respond / remote start / on site / resolve), urgent.remote when the fault
-///   is remote-solvable (→ remote start), urgent.onsite when it is not, or once an engineer is dispatched (→ on site).
+/// - urgent: urgent.respond (→ first of respond / remote start / on site / resolve), urgent.remote when the
+///   fault is remote-solvable (→ remote start; or dispatch / on site / resolve, when remote support no longer
+///   applies), urgent.onsite when it is not, or once an engineer is dispatched (→ on site; or resolve, when
+///   the fault was fixed without a visit).
 /// - normal: normal.respond (as urgent.respond) and normal.solve (→ resolve). A reopen restarts normal.solve from
 ///   the reopening; the earlier cycle's result stays in the history.
 /// - periodic: service.confirm only (the inspection carries inspection.confirm).
@@ -55,11 +57,14 @@ public enum ServiceClocks {
             out.append(clock("urgent.respond", start: received, stop: first(responded, after: received)))
             let dispatched = events.contains { $0.kind == "dispatch" || $0.kind == "arrive" }
             if remoteSolvable {
+                // Remote support no longer applies once an engineer is sent (or turns up) or the fault is resolved.
                 out.append(clock("urgent.remote", start: received, stop: first(["remote_start"], after: received)
-                                 ?? (dispatched ? first(["dispatch", "arrive"], after: received) : nil)))
+                                 ?? first(["dispatch", "arrive", "resolve"], after: received)))
             }
             if !remoteSolvable || dispatched {
-                out.append(clock("urgent.onsite", start: received, stop: first(["arrive"], after: received)))
+                // A fault resolved (remotely) before anyone arrived needs no visit: the clock stops there, met when
+                // in time; a breach already passed stays a breach.
+                out.append(clock("urgent.onsite", start: received, stop: first(["arrive", "resolve"], after: received)))
             }
         case "normal":
             out.append(clock("normal.respond", start: received, stop: first(responded, after: received)))

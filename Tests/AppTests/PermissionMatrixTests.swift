@@ -101,6 +101,30 @@ struct PermissionMatrixTests {
         }
     }
 
+    /// Legal leads the clause-by-clause reading: whoever enters a contract joins its team and may record its clauses.
+    @Test func theCreatorOfAContractIsOnItsTeam() async throws {
+        try await withTestApp { env in
+            // given a legal user from the legal department, on no team
+            let legal = try await SecurityFixtures.person(env, "wang.fang", role: .legal, department: "legal")
+            let customer = try await env.makeCustomer("华东精密机械有限公司")
+            // when they enter a contract and then its first clause
+            let contract = try await env.api(.POST, "/contracts", json: ["number": "HT-2026-009", "title": "设备维保合同", "customer_id": customer,
+                                                                         "category": "service", "amount": "10.00"], token: legal.token)
+            #expect(contract.status == .created)
+            let clause = try await env.api(.POST, "/contracts/\(contract.id)/clauses", json: ["category": "delivery", "text": "交货期30天"],
+                                           token: legal.token)
+            // then the clause is recorded, and the team shows them as its creator
+            #expect(clause.status == .created, "\(String(decoding: clause.body, as: UTF8.self))")
+            let team = try await env.api(.GET, "/contracts/\(contract.id)/team").items
+            #expect(team.count == 1)
+            #expect(team.first?["user_id"] as? String == legal.id.uuidString.lowercased())
+            #expect(team.first?["role_on_contract"] as? String == "creator")
+            // a manager who creates a contract writes everywhere anyway: no team row is added
+            let other = try await env.makeContract(number: "HT-2026-010", customerName: "杭州东信自动化有限公司")
+            #expect(try await env.api(.GET, "/contracts/\(other)/team").items.isEmpty)
+        }
+    }
+
     /// Department staff write only on their contracts; managers everywhere; reads open to staff.
     @Test func departmentStaffWriteOnlyOnTheirContracts() async throws {
         try await withTestApp { env in

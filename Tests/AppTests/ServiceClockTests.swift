@@ -39,6 +39,39 @@ struct ServiceClockTests {
         }
     }
 
+    @Test func resolvedRemotelyStopsTheOnsiteClock() async throws {
+        try await withTestApp { env in
+            // an urgent fault that is not remote-solvable, fixed over the phone after 1 h 30 and signed off
+            let plan = try await env.servicePlan()
+            let r = try await env.serviceRequest(contract: plan.contract, urgency: "urgent")
+            try await env.step(r.id, "confirm", at: "2026-03-10T10:10:00+08:00")
+            try await env.step(r.id, "respond", at: "2026-03-10T10:20:00+08:00")
+            try await env.tickAll(r.id)
+            try await env.step(r.id, "resolve", at: "2026-03-10T11:30:00+08:00", ["solution": "restarted the controller remotely"])
+            let s = try await env.step(r.id, "sign_off", at: "2026-03-10T11:40:00+08:00", ["signer_name": "王工"])
+            // then the on-site clock is met at the resolution, not still running towards a false breach at 14:00
+            #expect(s.state("urgent.onsite") == "met")
+            #expect(s.clocks["urgent.onsite"]?["stopped_at"] as? String == "2026-03-10T11:30:00+08:00")
+            #expect(s.clocks["urgent.onsite"]?["elapsed_working_minutes"] as? Int == 90)
+        }
+    }
+
+    @Test func sevenByTwentyFourClocksShowCalendarTimeLeft() async throws {
+        try await withTestApp { env in
+            // given an urgent fault on a 7×24 plan and one on a cn-workday plan, both received Tuesday 10:00
+            let round = try await env.servicePlan()
+            let r = try await env.serviceRequest(contract: round.contract, urgency: "urgent")
+            let browser = WebBrowser(env)
+            try await browser.signIn()
+            // then the 7×24 on-site clock shows 4 h left as calendar time
+            let page = try await browser.get("/service/requests/\(r.id)")
+            #expect(page.html.contains("剩余 4小时0分（日历时间）"))
+            #expect(!page.html.contains("（工作时间）"))
+            let en = try await browser.get("/service/requests/\(r.id)?lang=en")
+            #expect(en.html.contains("4 h 0 min left (calendar time)"))
+        }
+    }
+
     @Test func normalOnWorkdayCalendar() async throws {
         try await withTestApp { env in
             // given a plan on cn-workday, a normal request received Tuesday 10:00

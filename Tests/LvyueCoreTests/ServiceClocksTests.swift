@@ -48,4 +48,20 @@ struct ServiceClocksTests {
         let followUp = done.first { $0.name == "service.follow_up" }!
         #expect(followUp.inputs == [ClockInput(.start, at: at(420))])
     }
+
+    @Test func resolvingWithoutAVisitStopsTheOnsiteAndRemoteClocks() {
+        // not remote-solvable, yet fixed over the phone and signed off: no visit is owed any more
+        let onsite = ServiceClocks.clocks(urgency: "urgent", remoteSolvable: false,
+                                          history: [ev("received", 0), ev("confirm", 5), ev("respond", 10), ev("resolve", 90), ev("sign_off", 100)])
+        #expect(onsite.first { $0.name == "urgent.onsite" }!.inputs.contains(ClockInput(.stop, at: at(90))))
+        // remote-solvable, resolved without remote support being recorded
+        let remote = ServiceClocks.clocks(urgency: "urgent", remoteSolvable: true,
+                                          history: [ev("received", 0), ev("confirm", 5), ev("resolve", 25)])
+        #expect(remote.first { $0.name == "urgent.remote" }!.inputs.contains(ClockInput(.stop, at: at(25))))
+        // the engineer went on site directly: remote support stops at the dispatch, the visit clock runs on
+        let direct = ServiceClocks.clocks(urgency: "urgent", remoteSolvable: true,
+                                          history: [ev("received", 0), ev("confirm", 5), ev("dispatch", 15)])
+        #expect(direct.first { $0.name == "urgent.remote" }!.inputs.contains(ClockInput(.stop, at: at(15))))
+        #expect(!direct.first { $0.name == "urgent.onsite" }!.inputs.contains { $0.kind == .stop })
+    }
 }

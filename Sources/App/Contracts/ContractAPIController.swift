@@ -117,10 +117,7 @@ struct ContractAPIController: RouteCollection {
         let input = try req.decodeJSON(ContractInput.self)
         let contract = Contract()
         contract.id = req.deps.newID()
-        let pending = contract
-        let created = try await Writes.create(req.application, actor: req.actor, pending, prepare: { db in
-            try await input.apply(to: pending, creating: true, db: db)
-        })
+        let created = try await ContractTeam.createContract(req.application, actor: req.actor, contract, input: input)
         return try .json(created, status: .created, version: created.version)
     }
 

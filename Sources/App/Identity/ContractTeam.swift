@@ -121,3 +121,42 @@ struct ContractTeamAPIController: RouteCollection {
         return Response(status: .noContent)
     }
 }
+
+/// Creating a contract: the creator joins its team, so the legal staff who enter a contract can go on to read it
+/// clause by clause (the standard's 逐条解读) and record its clauses and responsibilities without waiting for a manager.
+enum ContractTeam {
+    /// Creates the contract and, in the same transaction, adds the creator to its team (role `creator`) unless they
+    /// are on it already (as its owner or through the responsible department); both writes are audited.
+    static func createContract(_ app: Application, actor: Actor, _ contract: Contract, input: ContractInput) async throws -> Contract.Response {
+        let now = app.deps.now()
+        let ctx = ResponseContext(now: now)
+        let newID = app.deps.newID
+        if contract.id == nil { contract.id = newID() }
+        contract.version = 1
+        return try await Store.write(app) { db in
+            try await input.apply(to: contract, creating: true, db: db)
+            try await contract.create(on: db)
+            let after = contract.response(ctx)
+            try await AuditLog.append(on: db, at: now, actor: actor, action: "create", entityType: Contract.entityType,
+                                      entityID: contract.id!.uuidString, after: after)
+            try await joinCreator(actor, contractID: contract.id!, on: db, now: now, newID: newID)
+            return after
+        }
+    }
+
+    private static func joinCreator(_ actor: Actor, contractID: UUID, on db: any Database, now: Date,
+                                    newID: @Sendable () -> UUID) async throws {
+        guard let userID = actor.id, let user = try await User.find(userID, on: db),
+              user.role != .customerContact, ContractScope.isScoped(user.role) else { return }
+        if try await ContractScope.isMember(user, contractID: contractID, on: db) { return }
+        let member = ContractMember()
+        member.id = newID()
+        member.$contract.id = contractID
+        member.$user.id = userID
+        member.roleOnContract = "creator"
+        member.version = 1
+        try await member.create(on: db)
+        try await AuditLog.append(on: db, at: now, actor: actor, action: "create", entityType: ContractMember.entityType,
+                                  entityID: member.id!.uuidString, after: member.response(ResponseContext(now: now)))
+    }
+}

@@ -58,10 +58,7 @@ struct ContractWebController {
             let input = try body.decode(ContractInput.self, ContractForm.spec)
             let contract = Contract()
             contract.id = req.deps.newID()
-            let pending = contract
-            let created = try await Writes.create(req.application, actor: req.actor, pending, prepare: { db in
-                try await input.apply(to: pending, creating: true, db: db)
-            })
+            let created = try await ContractTeam.createContract(req.application, actor: req.actor, contract, input: input)
             return WebView.redirect(req, to: SitePath.contract.path(created.id), notice: .created)
         } rerender: { errors, banner, status in
             var state = FormState(req.strings, submitted: body)

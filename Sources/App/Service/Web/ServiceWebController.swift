@@ -128,7 +128,9 @@ struct ServiceWebController {
         let clocks = d.clocks.map { c -> ClockRow in
             let left: String
             if c.stoppedAt != nil { left = "—" } else if c.remainingWorkingMinutes >= 0 {
-                left = t.format("svc_left_working", ["t": RequestRow.span(c.remainingWorkingMinutes, t)])
+                // A 7×24 clock counts every hour of the calendar: its time left is calendar time, not working time.
+                left = t.format(c.calendarId == "7x24" ? "sys_left_calendar" : "svc_left_working",
+                                ["t": RequestRow.span(c.remainingWorkingMinutes, t)])
             } else { left = t.format("svc_overdue_by", ["t": RequestRow.span(-c.remainingWorkingMinutes, t)]) }
             return ClockRow(name: t["svc_clock." + c.name], code: c.name, state: t["svc_clock_state." + c.state], stateClass: c.state,
                             due: tm(c.dueAt), left: left, calendar: c.calendarId,
