@@ -9,6 +9,9 @@ enum Commands {
         app.asyncCommands.use(CalendarCommands(), as: "calendar")
         app.asyncCommands.use(SweepCommand(), as: "sweep")
         app.asyncCommands.use(ServiceCommands(), as: "service")  // issue #6
+        app.asyncCommands.use(DemoScaleCommand(), as: "demo")  // issue #9
+        app.asyncCommands.use(BackupCommand(), as: "backup")  // issue #9
+        app.asyncCommands.use(RestoreCommand(), as: "restore")  // issue #9
     }
 }
 
