@@ -5,15 +5,20 @@ import SQLKit
 import Vapor
 
 /// The sizes of `lvyue demo --scale`. L is the size DESIGN.md §7 holds every capability to.
-enum ScaleSize: String, CaseIterable, Sendable {
-    case S, M, L
+struct ScaleSize: Sendable {
+    var name: String
+    var contracts: Int
+    var milestonesPerContract = 10
+    var requests: Int
+    var customers: Int
+    var engineers: Int
+    var managers: Int
 
-    var contracts: Int { switch self { case .S: 100; case .M: 1_000; case .L: 10_000 } }
-    var milestonesPerContract: Int { 10 }
-    var requests: Int { switch self { case .S: 5_000; case .M: 50_000; case .L: 500_000 } }
-    var customers: Int { max(20, contracts / 10) }
-    var engineers: Int { switch self { case .S: 8; case .M: 30; case .L: 120 } }
-    var managers: Int { switch self { case .S: 5; case .M: 20; case .L: 80 } }
+    static let S = ScaleSize(name: "S", contracts: 100, requests: 5_000, customers: 20, engineers: 8, managers: 5)
+    static let M = ScaleSize(name: "M", contracts: 1_000, requests: 50_000, customers: 100, engineers: 30, managers: 20)
+    static let L = ScaleSize(name: "L", contracts: 10_000, requests: 500_000, customers: 1_000, engineers: 120, managers: 80)
+
+    static func named(_ name: String) -> ScaleSize? { [S, M, L].first { $0.name == name.uppercased() } }
 }
 
 /// A small deterministic generator (SplitMix64): the same seed gives the same data set.
@@ -56,6 +61,7 @@ final class ScaleProgress {
 
     func advance(_ n: Int, _ phase: String) {
         done += n
+        guard total > 0 else { return }  // a silent run (tests)
         let percent = total == 0 ? 100 : min(100, done * 100 / total)
         guard percent != lastDrawn else { return }
         lastDrawn = percent
@@ -159,7 +165,7 @@ struct ScaleGenerator {
         let head = try await AuditHead.find(1, on: db)
         var auditSeq = head?.lastSeq ?? 0
         var auditHash = head?.lastHash ?? AuditHash.genesis
-        let mark = "{\"generated\":\"scale \(size.rawValue) seed \(seed)\"}"
+        let mark = "{\"generated\":\"scale \(size.name) seed \(seed)\"}"
         func audit(_ at: Date, _ type: String, _ id: UUID, _ label: String) {
             auditSeq += 1
             let e = AuditEvent()
@@ -446,7 +452,7 @@ struct ScaleGenerator {
         // Counters continue after the generated numbers; the small demo set is marked as loaded so it is not mixed in.
         let requestNumbers = requestCounter, escalationNumbers = escalationCounter
         let marks = [(DemoData.marker, JSONCoding.formatInstant(end)),
-                     (Self.marker, "scale \(size.rawValue) seed \(seed) as of \(asOf.description)")]
+                     (Self.marker, "scale \(size.name) seed \(seed) as of \(asOf.description)")]
         try await Store.write(app) { tx in
             let txSQL = tx.sql
             for (year, n) in requestNumbers { try await Self.setCounter("service_request.\(year)", n, on: txSQL) }
@@ -503,7 +509,7 @@ struct DemoScaleCommand: AsyncCommand {
     var help: String { "Fill an empty database with a large, realistic demo data set (--scale S|M|L)." }
 
     func run(using context: CommandContext, signature: Signature) async throws {
-        guard let raw = signature.scale, let size = ScaleSize(rawValue: raw.uppercased()) else {
+        guard let raw = signature.scale, let size = ScaleSize.named(raw) else {
             throw CLIError("--scale must be S, M or L")
         }
         let app = context.application
@@ -522,7 +528,7 @@ struct DemoScaleCommand: AsyncCommand {
         let started = Date()
         let s = try await generator.run(app)
         let seconds = Date().timeIntervalSince(started)
-        context.console.print(String(format: "generated scale %@ (seed %llu, as of %@) in %.1f s:", size.rawValue, generator.seed,
+        context.console.print(String(format: "generated scale %@ (seed %llu, as of %@) in %.1f s:", size.name, generator.seed,
                                      asOf.description, seconds))
         context.console.print("  \(s.customers) customers, \(s.users) users, \(s.contracts) contracts, \(s.milestones) milestones, "
             + "\(s.paymentNodes) payment nodes, \(s.plans) service plans")
