@@ -48,11 +48,13 @@ token() {
 }
 # api PORT TOKEN METHOD PATH [JSON [IF-MATCH]] → prints "STATUS BODY"
 api() {
-  local args=(-s -o "$work/body.$$.$BASHPID" -w '%{http_code}' -X "$3" "http://127.0.0.1:$1/api/v1$4" -H "Authorization: Bearer $2")
+  local body="$work/body.$BASHPID"
+  local args=(-s -o "$body" -w '%{http_code}' -X "$3" "http://127.0.0.1:$1/api/v1$4" -H "Authorization: Bearer $2")
   if [ -n "${5:-}" ]; then args+=(-H 'Content-Type: application/json' -d "$5"); fi
   if [ -n "${6:-}" ]; then args+=(-H "If-Match: \"$6\""); fi
   local code; code=$(curl "${args[@]}" || echo 000)
-  echo "$code $(cat "$work/body.$$.$BASHPID" 2>/dev/null)"
+  echo "$code $(cat "$body" 2>/dev/null)"
+  rm -f "$body"
 }
 
 # ---------------------------------------------------------------- two instances on one PostgreSQL
@@ -69,7 +71,9 @@ admins=$(psql -tA "$pgurl" -c "SELECT count(*) FROM $schema.users WHERE username
 ok "two instances started together migrated once ($migrations) and created one administrator"
 
 ta=$(token "$pa"); tb=$(token "$pb")
-customer=$(api "$pa" "$ta" POST /customers '{"name":"并发测试客户"}' | cut -d' ' -f2- | jq -r .id)
+out=$(api "$pa" "$ta" POST /customers '{"name":"并发测试客户"}')
+customer=$(echo "${out#* }" | jq -r .id)
+[ -n "$customer" ] && [ "$customer" != null ] || fail "could not create a customer: $out"
 out=$(api "$pb" "$tb" POST /service-requests "{\"customer_id\":\"$customer\",\"type\":\"consultation\",\"description\":\"并发编辑\"}")
 request=$(echo "${out#* }" | jq -r .id)
 [ -n "$request" ] && [ "$request" != null ] || fail "could not create a service request (customer $customer): $out"

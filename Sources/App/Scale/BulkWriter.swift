@@ -42,9 +42,12 @@ extension Optional where Wrapped == UUID {
 final class BulkWriter: @unchecked Sendable {
     static let parameterLimit = 30_000
 
-    private struct Table {
-        var columns: [String]
+    /// A class, so appending a row mutates the one buffer in place (a struct copied out of the dictionary would copy
+    /// every queued row on each append).
+    private final class Table {
+        let columns: [String]
         var rows: [[BulkValue]] = []
+        init(columns: [String]) { self.columns = columns }
     }
 
     private var tables: [String: Table] = [:]
@@ -59,12 +62,10 @@ final class BulkWriter: @unchecked Sendable {
     /// Queues one row; returns true when that table has a statement's worth waiting.
     @discardableResult
     func add(_ table: String, _ row: [BulkValue]) -> Bool {
-        guard var t = tables[table] else { preconditionFailure("table \(table) not defined") }
+        guard let t = tables[table] else { preconditionFailure("table \(table) not defined") }
         precondition(row.count == t.columns.count, "\(table): \(row.count) values for \(t.columns.count) columns")
         t.rows.append(row)
-        let full = t.rows.count * t.columns.count >= Self.parameterLimit
-        tables[table] = t
-        return full
+        return t.rows.count * t.columns.count >= Self.parameterLimit
     }
 
     var pendingRows: Int { tables.values.reduce(0) { $0 + $1.rows.count } }
@@ -72,7 +73,7 @@ final class BulkWriter: @unchecked Sendable {
     /// Writes every queued row, tables in the order they were defined (parents before children).
     func flush(on db: any SQLDatabase) async throws {
         for name in order {
-            guard var t = tables[name], !t.rows.isEmpty else { continue }
+            guard let t = tables[name], !t.rows.isEmpty else { continue }
             let perStatement = max(1, Self.parameterLimit / t.columns.count)
             var start = 0
             while start < t.rows.count {
@@ -84,7 +85,6 @@ final class BulkWriter: @unchecked Sendable {
             }
             written += t.rows.count
             t.rows.removeAll(keepingCapacity: true)
-            tables[name] = t
         }
     }
 }
