@@ -52,7 +52,7 @@ api() {
   local args=(-s -o "$body" -w '%{http_code}' -X "$3" "http://127.0.0.1:$1/api/v1$4" -H "Authorization: Bearer $2")
   if [ -n "${5:-}" ]; then args+=(-H 'Content-Type: application/json' -d "$5"); fi
   if [ -n "${6:-}" ]; then args+=(-H "If-Match: \"$6\""); fi
-  local code; code=$(curl "${args[@]}" || echo 000)
+  local code; code=$(curl "${args[@]}") || code=000
   echo "$code $(cat "$body" 2>/dev/null)"
   rm -f "$body"
 }
@@ -136,7 +136,10 @@ crash() {
       for i in $(seq 1 100000); do
         out=$(api "$port" "$t" POST /service-requests "{\"customer_id\":\"$cust\",\"type\":\"other\",\"description\":\"写入 $w-$i\"}")
         code=${out%% *}
-        if [ "$code" = "201" ]; then echo "${out#* }" | jq -r .id >> "$work/acked.$label"; elif [ "$code" = "000" ]; then exit 0; fi
+        case "$code" in
+          201) echo "${out#* }" | jq -r .id >> "$work/acked.$label" ;;
+          000*) exit 0 ;;  # the server is gone
+        esac
       done
     ) &
   done
