@@ -42,7 +42,8 @@ let package = Package(
         .executableTarget(name: "lvyue", dependencies: ["App"]),
         .executableTarget(
             name: "lvyue-bench",
-            dependencies: ["LvyueCore"],
+            // Vapor for the bare route the HTTP benchmarks compare against, and its HTTP client to drive the load.
+            dependencies: ["LvyueCore", .product(name: "Vapor", package: "vapor")],
             path: "Sources/lvyue-bench"
         ),
         .testTarget(

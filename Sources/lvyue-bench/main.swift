@@ -7,6 +7,9 @@ import LvyueCore
 //   swift run -c release lvyue-bench deadlines [--seconds 2]   (cn-workday, 7x24, a Berlin calendar)
 //   swift run -c release lvyue-bench add-days  [--seconds 2]
 //   swift run -c release lvyue-bench all
+//   swift run -c release lvyue-bench http --db lvyue.sqlite [--database-url postgres://…] [--connections 32]
+//                                         [--seconds 8] [--port 8106] [--bare-port 8107] [--json out.json]
+//     (starts `lvyue serve` from the same build folder against the database, and a bare Vapor route, on loopback)
 
 struct Options {
     var seconds = 2.0
@@ -129,7 +132,9 @@ switch args.first ?? "all" {
 case "deadlines": try report(deadlines(options))
 case "add-days": try report(addDays(options))
 case "all": try report(deadlines(options) + addDays(options))
+case "http": try await HTTPBench.run(HTTPOptions(args.dropFirst()))
+case "bare-server": try await BareServer.run(port: HTTPOptions(args.dropFirst()).port)
 default:
-    FileHandle.standardError.write(Data("usage: lvyue-bench deadlines|add-days|all [--seconds N]\n".utf8))
+    FileHandle.standardError.write(Data("usage: lvyue-bench deadlines|add-days|all [--seconds N] | http --db FILE … | bare-server --port N\n".utf8))
     exit(2)
 }

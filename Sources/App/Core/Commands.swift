@@ -13,6 +13,9 @@ enum Commands {
         app.asyncCommands.use(ExportCommand(), as: "export")  // issue #7
         app.asyncCommands.use(ImportCommands(), as: "import")  // issue #7
         app.asyncCommands.use(ReportCommands(), as: "report")  // issue #7
+        app.asyncCommands.use(DemoScaleCommand(), as: "demo")  // issue #9
+        app.asyncCommands.use(BackupCommand(), as: "backup")  // issue #9
+        app.asyncCommands.use(RestoreCommand(), as: "restore")  // issue #9
     }
 }
 

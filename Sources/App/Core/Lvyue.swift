@@ -38,10 +38,30 @@ public enum Lvyue {
     /// commands whose standard output is data (calendar arithmetic): no logs, no first-start banner.
     static func prepare(_ app: Application, demo: Bool, quiet: Bool = false) async throws {
         if quiet { app.logger.logLevel = .warning }
-        try await migrate(app)
-        if !quiet { try await Bootstrap.ensureAdministrator(app) }
-        try await CalendarService.ensureBuiltins(app)
-        if demo { try await DemoData.loadOnce(app) }
+        // Several instances starting together on one PostgreSQL: the first start's rows (administrator, built-in
+        // calendars, demo) are created by one of them while the others wait (a lock of their own: `migrate` takes
+        // the migration lock inside).
+        try await withStartLock(app) {
+            try await migrate(app)
+            if !quiet { try await Bootstrap.ensureAdministrator(app) }
+            try await CalendarService.ensureBuiltins(app)
+            if demo { try await DemoData.loadOnce(app) }
+        }
+    }
+
+    static func withStartLock(_ app: Application, _ body: @escaping @Sendable () async throws -> Void) async throws {
+        if app.isSQLite { return try await body() }
+        let key = MigrationLock.key + 2
+        try await app.db.withConnection { conn in
+            try await conn.sql.raw("SELECT pg_advisory_lock(\(literal: key))").run()
+            do {
+                try await body()
+                try await conn.sql.raw("SELECT pg_advisory_unlock(\(literal: key))").run()
+            } catch {
+                try? await conn.sql.raw("SELECT pg_advisory_unlock(\(literal: key))").run()
+                throw error
+            }
+        }
     }
 
     static func migrate(_ app: Application) async throws {

@@ -82,6 +82,11 @@ enum Writes {
 
     /// Finds a model for reading or 404s.
     static func find<M: AuditedModel>(_ type: M.Type, _ id: UUID, on db: any Database) async throws -> M {
+        if db.inTransaction && !db.isSQLite {
+            // Inside a write on PostgreSQL the row is locked until commit, so a concurrent edit with the same If-Match
+            // waits, then sees the new version and is refused (SQLite's write lock already serialises writers).
+            try await db.sql.raw("SELECT id FROM \(ident: M.schema) WHERE id = \(bind: id) FOR UPDATE").run()
+        }
         guard let model = try await M.find(id, on: db) else { throw AppError.notFound(entity: M.entityType, id: id.uuidString) }
         return model
     }
