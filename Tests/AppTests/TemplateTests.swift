@@ -51,7 +51,7 @@ struct TemplateTests {
             #expect(v1["state"] as? String == "effective" && v1["effective_on"] == nil)
             let version = try await env.api(.GET, "/template-versions/\(v1["id"] as! String)")
             #expect(version["rows"] as? [[String]] == Self.manufacturingPlanRead)
-            #expect(version["columns"] as? [String] == ["name", "weight", "offset", "offset_unit", "department"])
+            #expect(version["columns"] as? [String] == ["name", "weight", "offset", "offset_unit", "department", "people_department", "person_days"])
             // the risk checklist served to contracts is the library's
             let checklist = try await env.api(.GET, "/risk-checklists/manufacturing")
             #expect((checklist["items"] as? [[String: Any]])?.count == 6)
@@ -88,7 +88,7 @@ struct TemplateTests {
             #expect(try await env.api(.DELETE, "/template-versions/\(draft.id)").status == .conflict)
             // one version per effective date
             let second = try await env.api(.POST, "/templates/\(plan)/versions", json: ["change_note": "另一版"])
-            #expect(second["rows"] as? [[String]] == rows)  // a copy of the newest version
+            #expect(second["rows"] as? [[String]] == rows.map { $0 + ["", ""] })  // a copy of the newest version
             let taken = try await env.api(.POST, "/template-versions/\(second.id)/approve", json: ["effective_on": "2026-04-01"])
             #expect(taken.status == .conflict && taken.errorCode == "effective_date_taken")
 
@@ -367,8 +367,12 @@ struct TemplateTests {
             let plan = try await env.templateID("milestone_plan", "manufacturing")
             let t = try await env.api(.GET, "/templates/\(plan)")
             #expect((t["versions"] as? [[String: Any]])?.map { $0["state"] as? String } == ["retired", "effective", "draft"])
+            // version 2 also gives 出厂检验, 安装调试 and 现场验收 their person-days
             let diff = try await env.api(.GET, "/templates/\(plan)/diff?from=1&to=2")
-            #expect([diff["added"], diff["removed"], diff["changed"], diff["unchanged"]].map { $0 as? Int } == [1, 1, 2, 2])
+            #expect([diff["added"], diff["removed"], diff["changed"], diff["unchanged"]].map { $0 as? Int } == [1, 1, 3, 1])
+            let rows = try #require(diff["rows"] as? [[String: Any]])
+            #expect(rows.compactMap { ($0["right"] as? [String]).map { "\($0[0]) \($0[5]) \($0[6])" } }
+                    == ["原材料采购完成  ", "生产完成50%  ", "出厂检验通过 technical 20", "安装调试完成 technical 40", "现场验收通过 project 12"])
             let sla = try await env.api(.GET, "/templates/\(try await env.templateID("sla_policy", "default"))")
             #expect((sla["scheduled_version"] as? [String: Any])?["effective_on"] as? String == "2026-03-31")
             #expect(try await AuditVerifier.verify(on: env.db).problem == nil)
