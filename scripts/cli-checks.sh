@@ -24,7 +24,7 @@ token=$(curl -sf -X POST "http://127.0.0.1:$port/api/v1/auth/token" -H 'Content-
   -d '{"username":"admin","password":"ci-admin-password"}' | python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])')
 count=$(curl -sf "http://127.0.0.1:$port/api/v1/contracts?limit=200" -H "Authorization: Bearer $token" \
   | python3 -c 'import json,sys; print(len(json.load(sys.stdin)["items"]))')
-[ "$count" = "6" ] || fail "demo should have 6 contracts, got $count"
+[ "$count" = "8" ] || fail "demo should have 8 contracts, got $count"
 status=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/login")
 [ "$status" = "200" ] || fail "login page answered $status"
 kill $server; wait $server 2>/dev/null || true; server=0
@@ -34,7 +34,7 @@ kill $server; wait $server 2>/dev/null || true; server=0
 for _ in $(seq 1 60); do curl -sf "http://127.0.0.1:$port/api/v1/openapi.json" >/dev/null && break; sleep 1; done
 kill $server; wait $server 2>/dev/null || true; server=0
 contracts=$(sqlite3 -cmd ".timeout 10000" "$LVYUE_DB" 'SELECT count(*) FROM contracts')
-[ "$contracts" = "6" ] || fail "demo loaded twice? $contracts contracts"
+[ "$contracts" = "8" ] || fail "demo loaded twice? $contracts contracts"
 
 "$bin" sweep || fail "sweep should exit 0"
 "$bin" audit verify || fail "chain after demo should verify"
