@@ -86,7 +86,7 @@ def check_figures(j, api, quarter):
     if report["quarter"] != quarter:
         raise JourneyFailure(f"API answered quarter {report['quarter']} for {quarter}")
     figures = {f["key"]: f for f in report["figures"]}
-    heads = [th.text for th in j.all("main .rpt-doc section:first-of-type thead th")]
+    heads = [th.text for th in j.all("main section.rpt-section thead th")]
     if heads[:5] != ["指标", "本季度", "上季度", "变化", "定义"] and not ("上季度" in heads and "定义" in heads):
         raise JourneyFailure(f"figure table headings are {heads}")
     for key in CHECKED:
@@ -98,30 +98,30 @@ def check_figures(j, api, quarter):
         shown = cells[1].find_element("css selector", "strong").text.strip()
         previous = cells[2].text.strip()
         definition = cells[4].text.strip()
-        if f["label_zh"] not in cells[0].text:
-            raise JourneyFailure(f"{quarter} {key}: label {cells[0].text!r}, the API says {f['label_zh']!r}")
-        if shown != fmt(f["value"], f["unit"]):
-            raise JourneyFailure(f"{quarter} {key}: the page shows {shown!r}, the API says {f['value']!r}")
-        if previous != fmt(f["previous"], f["unit"]):
-            raise JourneyFailure(f"{quarter} {key}: previous quarter shows {previous!r}, the API says {f['previous']!r}")
-        if not definition or definition != f["definition_zh"]:
-            raise JourneyFailure(f"{quarter} {key}: definition {definition!r}, the API says {f['definition_zh']!r}")
-        if f["denominator"] is not None and f"({f['numerator']}/{f['denominator']})" not in cells[1].text:
+        if f.get("label_zh") not in cells[0].text:
+            raise JourneyFailure(f"{quarter} {key}: label {cells[0].text!r}, the API says {f.get('label_zh')!r}")
+        if shown != fmt(f.get("value"), f.get("unit")):
+            raise JourneyFailure(f"{quarter} {key}: the page shows {shown!r}, the API says {f.get('value')!r}")
+        if previous != fmt(f.get("previous"), f.get("unit")):
+            raise JourneyFailure(f"{quarter} {key}: previous quarter shows {previous!r}, the API says {f.get('previous')!r}")
+        if not definition or definition != f.get("definition_zh"):
+            raise JourneyFailure(f"{quarter} {key}: definition {definition!r}, the API says {f.get('definition_zh')!r}")
+        if f.get("denominator") is not None and f"({f.get('numerator')}/{f.get('denominator')})" not in cells[1].text:
             raise JourneyFailure(f"{quarter} {key}: ratio missing in {cells[1].text!r}")
     return report, figures
 
 
 def check_charts(j, *sections):
     """The charts are inline SVG images with a title, one per section named."""
-    svgs = j.all("main .rpt-doc svg.report-chart")
+    svgs = j.all("main svg.report-chart")
     if not svgs:
         raise JourneyFailure(f"{j.where()}: no SVG chart")
     for svg in svgs:
         if svg.get_attribute("role") != "img" or not svg.get_attribute("aria-label"):
             raise JourneyFailure(f"{j.where()}: a chart without role=img and a label")
-    headings = [s.find_element("css selector", "h2").text for s in j.all("main .rpt-doc section.rpt-section")]
+    headings = [s.find_element("css selector", "h2").text for s in j.all("main section.rpt-section")]
     for title in sections:
-        section = next((s for s in j.all("main .rpt-doc section.rpt-section")
+        section = next((s for s in j.all("main section.rpt-section")
                         if s.find_element("css selector", "h2").text == title), None)
         if section is None:
             raise JourneyFailure(f"{j.where()}: no section {title!r} among {headings}")
@@ -177,7 +177,7 @@ def walk(ctx, api, current, previous, downloads):
     j.see(f"季度履约与服务分析报告 {previous}", "节点按期完成率", "定义", "上季度", "供应商")
     report, figures = check_figures(j, api, previous)
     # HT-2026-J04 in the previous quarter: two milestones due, one on time, one 8 days late for the supplier.
-    if figures["milestones.due"]["value"] < 2 or figures["milestones.max_delay_days"]["value"] < 8:
+    if (figures["milestones.due"].get("value") or 0) < 2 or (figures["milestones.max_delay_days"].get("value") or 0) < 8:
         raise JourneyFailure(f"previous quarter milestones {figures['milestones.due']} / {figures['milestones.max_delay_days']}")
     check_charts(j, "节点履约")
     j.step(f"report {previous}")
@@ -188,15 +188,17 @@ def walk(ctx, api, current, previous, downloads):
     j.see(f"季度履约与服务分析报告 {current}")
     report, figures = check_figures(j, api, current)
     on_time = figures["milestones.on_time_rate"]
-    if on_time["value"] is None or on_time["previous"] is None:
+    if on_time.get("value") is None or on_time.get("previous") is None:
         raise JourneyFailure(f"{current}: on-time rate {on_time} should have both quarters")
     overall = figures["satisfaction.overall"]
-    if ctx.get("contract_path") and overall["value"] is None:
+    if ctx.get("contract_path") and overall.get("value") is None:
         raise JourneyFailure(f"{current}: journey (c) rated a request, yet overall satisfaction is null")
-    if overall["value"] is not None:
+    if overall.get("value") is not None:
         # journey (c) rated 5 on every dimension: the page's satisfaction section shows it as a number
-        j.see(fmt(overall["value"], "score"), selector=f"main tr[id='fig-satisfaction.overall'] td:nth-child(2)")
+        j.see(fmt(overall.get("value"), "score"), selector=f"main tr[id='fig-satisfaction.overall'] td:nth-child(2)")
     charts = check_charts(j, "节点履约", "客户满意度")
+    print(f"  [{NAME}]    {current}: on-time rate {fmt(on_time.get('value'), 'percent')} (last quarter "
+          f"{fmt(on_time.get('previous'), 'percent')}), overall satisfaction {fmt(overall.get('value'), 'score')}, as the API says")
     j.step(f"report {current} with {charts} charts")
 
     # The printable document: the same figures, no navigation, no "＋".
@@ -206,8 +208,8 @@ def walk(ctx, api, current, previous, downloads):
     if j.all("header nav") or j.all("a.rpt-act"):
         raise JourneyFailure("the printable report carries navigation or action links")
     shown = j.css("main tr[id='fig-milestones.on_time_rate'] td:nth-child(2) strong").text
-    if shown != fmt(on_time["value"], "percent"):
-        raise JourneyFailure(f"printable on-time rate {shown!r}, the API says {on_time['value']}")
+    if shown != fmt(on_time.get("value"), "percent"):
+        raise JourneyFailure(f"printable on-time rate {shown!r}, the API says {on_time.get('value')}")
     check_charts(j, "节点履约")
     j.step("printable report")
     j.driver.back()
@@ -243,8 +245,8 @@ def walk(ctx, api, current, previous, downloads):
         if not any(isinstance(c, str) and "节点按期完成率" in c for c in cells):
             raise JourneyFailure(f"{os.path.basename(path)}: the first sheet does not name 节点按期完成率")
         numbers = [c for c in cells if isinstance(c, (int, float))]
-        if on_time["value"] not in numbers:
-            raise JourneyFailure(f"{os.path.basename(path)}: on-time rate {on_time['value']} is not a number in the sheet")
+        if on_time.get("value") not in numbers:
+            raise JourneyFailure(f"{os.path.basename(path)}: on-time rate {on_time.get('value')} is not a number in the sheet")
     print(f"  [{NAME}]    report workbook {os.path.basename(path)}: {os.path.getsize(path)} bytes"
           + (f", sheets {wb.sheetnames}" if wb else " (openpyxl not installed: zip checked)"))
 

@@ -12,6 +12,7 @@ import urllib.request
 
 from axe_selenium_python import Axe
 from selenium import webdriver
+from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.common.exceptions import WebDriverException
@@ -341,11 +342,10 @@ class Journey:
 
     def check_focus_visible(self, stops=12):
         """Tabs through the first focusable elements as a keyboard user would; each must show a focus ring."""
-        body = self.driver.find_element(By.TAG_NAME, "body")
         self.driver.execute_script("document.activeElement && document.activeElement.blur(); window.scrollTo(0, 0)")
         for _ in range(stops):
-            body.send_keys(Keys.TAB) if self.driver.switch_to.active_element.tag_name == "body" else \
-                self.driver.switch_to.active_element.send_keys(Keys.TAB)
+            # A key press to whatever has focus: send_keys on an <input type=file> would try to upload a file.
+            ActionChains(self.driver).send_keys(Keys.TAB).perform()
             el = self.driver.switch_to.active_element
             if el.tag_name == "body":
                 break
