@@ -37,6 +37,8 @@ struct TemplateTests {
         ["发货到场", "15", "60", "working_days", "project"],
         ["现场验收通过", "25", "70", "working_days", "project"],
     ]
+    /// Version 1 as read back: the people columns (people_department, person_days) empty.
+    static let manufacturingPlanRead = manufacturingPlan.map { $0 + ["", ""] }
 
     @Test func seededLibraryIsVersionOneInForceFromTheStart() async throws {
         try await withTestApp { env in
@@ -48,8 +50,8 @@ struct TemplateTests {
             let v1 = try #require(try await env.templateVersions(plan).first)
             #expect(v1["state"] as? String == "effective" && v1["effective_on"] == nil)
             let version = try await env.api(.GET, "/template-versions/\(v1["id"] as! String)")
-            #expect(version["rows"] as? [[String]] == Self.manufacturingPlan)
-            #expect(version["columns"] as? [String] == ["name", "weight", "offset", "offset_unit", "department"])
+            #expect(version["rows"] as? [[String]] == Self.manufacturingPlanRead)
+            #expect(version["columns"] as? [String] == ["name", "weight", "offset", "offset_unit", "department", "people_department", "person_days"])
             // the risk checklist served to contracts is the library's
             let checklist = try await env.api(.GET, "/risk-checklists/manufacturing")
             #expect((checklist["items"] as? [[String: Any]])?.count == 6)
@@ -86,7 +88,7 @@ struct TemplateTests {
             #expect(try await env.api(.DELETE, "/template-versions/\(draft.id)").status == .conflict)
             // one version per effective date
             let second = try await env.api(.POST, "/templates/\(plan)/versions", json: ["change_note": "另一版"])
-            #expect(second["rows"] as? [[String]] == rows)  // a copy of the newest version
+            #expect(second["rows"] as? [[String]] == rows.map { $0 + ["", ""] })  // a copy of the newest version
             let taken = try await env.api(.POST, "/template-versions/\(second.id)/approve", json: ["effective_on": "2026-04-01"])
             #expect(taken.status == .conflict && taken.errorCode == "effective_date_taken")
 
@@ -133,8 +135,8 @@ struct TemplateTests {
             let rows = [["原材料采购完成", "20", "15", "working_days", "project"],
                         ["生产完成50%", "20", "40", "working_days", "project"],
                         ["出厂检验通过", "20", "50", "working_days", "technical"],
-                        ["安装调试完成", "10", "65", "working_days", "technical"],
-                        ["现场验收通过", "30", "70", "working_days", "project"]]
+                        ["安装调试完成", "10", "65", "working_days", "technical", "technical", "40"],
+                        ["现场验收通过", "30", "70", "working_days", "project", "project", "12"]]
             _ = try await env.api(.POST, "/templates/\(plan)/versions", json: ["change_note": "增加安装调试节点", "rows": rows])
             let diff = try await env.api(.GET, "/templates/\(plan)/diff?from=1&to=2")
             #expect(diff.status == .ok)
@@ -142,10 +144,11 @@ struct TemplateTests {
             let r = try #require(diff["rows"] as? [[String: Any]])
             #expect(r.map { $0["change"] as? String } == ["changed", "unchanged", "unchanged", "added", "removed", "changed"])
             #expect(r[0]["changed_columns"] as? [String] == ["offset"])
-            #expect(r[0]["left"] as? [String] == Self.manufacturingPlan[0] && r[0]["right"] as? [String] == rows[0])
+            #expect(diff["columns"] as? [String] == ["name", "weight", "offset", "offset_unit", "department", "people_department", "person_days"])
+            #expect(r[0]["left"] as? [String] == Self.manufacturingPlanRead[0] && r[0]["right"] as? [String] == rows[0] + ["", ""])
             #expect(r[3]["left"] == nil && r[3]["right"] as? [String] == rows[3])
-            #expect(r[4]["left"] as? [String] == Self.manufacturingPlan[3] && r[4]["right"] == nil)
-            #expect(r[5]["changed_columns"] as? [String] == ["weight"])
+            #expect(r[4]["left"] as? [String] == Self.manufacturingPlanRead[3] && r[4]["right"] == nil)
+            #expect(r[5]["changed_columns"] as? [String] == ["weight", "people_department", "person_days"])
             #expect(try await env.api(.GET, "/templates/\(plan)/diff?from=1&to=9").status == .notFound)
             #expect(try await env.api(.GET, "/templates/\(plan)/diff?from=1").status == .unprocessableEntity)
         }
@@ -185,6 +188,48 @@ struct TemplateTests {
             let again = try await env.api(.POST, "/contracts/\(contract)/apply-templates", json: ["kinds": ["milestone_plan"]])
             #expect(again.status == .conflict && again.errorCode == "contract_has_milestones")
             #expect(try await env.api(.GET, "/contracts/\(contract)/milestones?limit=50").items.count == 5)
+        }
+    }
+
+    @Test func milestonePlanPersonDaysBecomeTheMilestonesPeopleLines() async throws {
+        try await withTestApp { env in
+            let plan = try await env.templateID("milestone_plan", "manufacturing")
+            // bad people cells are named one by one
+            let bad = try await env.api(.POST, "/templates/\(plan)/versions", json: ["change_note": "人天", "rows": [
+                ["采购", "50", "20", "working_days", "project", "nobody", "10"],
+                ["生产", "30", "40", "working_days", "project", "technical", "-3"],
+                ["检验", "10", "50", "working_days", "project", "technical", "99999"],
+                ["验收", "10", "60", "working_days", "project", "", "5"],
+            ]])
+            #expect(bad.status == .unprocessableEntity)
+            #expect(bad.errorFields.keys.sorted() == ["rows.0.people_department", "rows.1.person_days", "rows.2.person_days", "rows.3.people_department"])
+            // given: a plan with people on two of its three milestones (the middle row in the version-1 width)
+            let version = try await env.approvedVersion(plan, rows: [
+                ["原材料采购完成", "30", "20", "working_days", "project", "project", "12.5"],
+                ["生产完成50%", "30", "40", "working_days", "project"],
+                ["出厂检验通过", "40", "50", "working_days", "technical", "technical", "20"],
+            ], on: "2026-06-01")
+            let contract = try await env.makeContract()   // manufacturing, starts 2026-03-01
+            // when
+            let r = try await env.api(.POST, "/contracts/\(contract)/apply-templates", json: ["kinds": ["milestone_plan"], "milestone_version_id": version])
+            #expect(r.status == .created, "\(String(decoding: r.body, as: UTF8.self))")
+            // then: one person line per milestone with person-days, from the previous milestone's date (or the start)
+            let ms = try await env.api(.GET, "/contracts/\(contract)/milestones?limit=50").items
+            #expect(ms.map { $0["planned_on"] as? String ?? "" } == ["2026-03-27", "2026-04-27", "2026-05-13"])
+            let project = try await SecurityFixtures.departmentID(env, "project").uuidString.lowercased()
+            let technical = try await SecurityFixtures.departmentID(env, "technical").uuidString.lowercased()
+            var lines: [String] = []
+            for m in ms {
+                for l in try await env.api(.GET, "/milestones/\(m["id"] as! String)/resource-lines").items {
+                    let d = (l["department_id"] as? String)?.lowercased() == project ? "project" : (l["department_id"] as? String)?.lowercased() == technical ? "technical" : "?"
+                    lines.append("\(m["name"]!) \(l["kind"]!) \(d) \(l["person_days"] as? Double ?? -1) \(l["starts_on"]!)…\(l["ends_on"]!)")
+                }
+            }
+            #expect(lines == ["原材料采购完成 person project 12.5 2026-03-01…2026-03-27",
+                              "出厂检验通过 person technical 20.0 2026-04-27…2026-05-13"])
+            // in the same transaction, each line with its audit event
+            #expect(try await AuditEvent.query(on: env.db).filter(\.$entityType == ResourceLine.entityType).filter(\.$action == "create").count() == 2)
+            #expect(try await ResourceLine.query(on: env.db).count() == 2)
         }
     }
 
@@ -322,8 +367,12 @@ struct TemplateTests {
             let plan = try await env.templateID("milestone_plan", "manufacturing")
             let t = try await env.api(.GET, "/templates/\(plan)")
             #expect((t["versions"] as? [[String: Any]])?.map { $0["state"] as? String } == ["retired", "effective", "draft"])
+            // version 2 also gives 出厂检验, 安装调试 and 现场验收 their person-days
             let diff = try await env.api(.GET, "/templates/\(plan)/diff?from=1&to=2")
-            #expect([diff["added"], diff["removed"], diff["changed"], diff["unchanged"]].map { $0 as? Int } == [1, 1, 2, 2])
+            #expect([diff["added"], diff["removed"], diff["changed"], diff["unchanged"]].map { $0 as? Int } == [1, 1, 3, 1])
+            let rows = try #require(diff["rows"] as? [[String: Any]])
+            #expect(rows.compactMap { ($0["right"] as? [String]).map { "\($0[0]) \($0[5]) \($0[6])" } }
+                    == ["原材料采购完成  ", "生产完成50%  ", "出厂检验通过 technical 20", "安装调试完成 technical 40", "现场验收通过 project 12"])
             let sla = try await env.api(.GET, "/templates/\(try await env.templateID("sla_policy", "default"))")
             #expect((sla["scheduled_version"] as? [String: Any])?["effective_on"] as? String == "2026-03-31")
             #expect(try await AuditVerifier.verify(on: env.db).problem == nil)

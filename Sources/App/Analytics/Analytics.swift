@@ -128,7 +128,7 @@ struct CreateAnalytics: AsyncMigration {
             .field("created_by", .string)
             .create()
         // The report's range scans: each table read by the report is reached through the date it is counted by.
-        // Requests by 受理时间 and escalations by 上报时间 come from AddExportIndexes, registered before this one.
+        // Requests by received_at and escalations by raised_at use the (date, id) indexes of `AddExportIndexes`.
         for sql in [
             "CREATE INDEX service_clock_outcomes_by_received ON service_clock_outcomes (received_at, clock, state)",
             "CREATE INDEX service_ratings_by_rated ON service_ratings (rated_at)",

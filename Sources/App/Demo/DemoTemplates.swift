@@ -2,9 +2,9 @@ import Fluent
 import Foundation
 import LvyueCore
 
-/// Issue #7 in the demo: the manufacturing milestone plan revised this year (version 2 in force, a version 3 draft,
-/// so the diff shows added, removed and changed rows), the construction risk checklist last revised over a year ago
-/// (due for its yearly revision), and an SLA revision approved to take effect in three weeks.
+/// Issue #7 in the demo: the manufacturing milestone plan revised this year (version 2 in force, carrying the
+/// person-days of its last three milestones, and a version 3 draft, so the diff shows added, removed and changed rows),
+/// the construction risk checklist last revised over a year ago (due for its yearly revision), and an SLA revision approved to take effect in three weeks.
 enum DemoTemplates {
     static func seed(db: any Database, now: Date, newID: @escaping @Sendable () -> UUID) async throws {
         let today = LocalDate(date: now, in: JSONCoding.displayTimeZone)
@@ -15,6 +15,10 @@ enum DemoTemplates {
         plan.remove(at: 3)                                          // 发货到场 folded into acceptance
         plan.insert(["安装调试完成", "10", "65", "working_days", "technical"], at: 3)
         plan[4][1] = "30"                                           // 现场验收 weight 25 → 30
+        plan = TemplateKind.milestonePlan.widen(plan)               // and the people each milestone needs:
+        plan[2][5...6] = ["technical", "20"]                        //   出厂检验 20 person-days of technical
+        plan[3][5...6] = ["technical", "40"]                        //   安装调试 40
+        plan[4][5...6] = ["project", "12"]                          //   现场验收 12 of project
         try await revise(.milestonePlan, "manufacturing", rows: plan, author: "李强", note: "增加安装调试节点，采购周期缩短至15个工作日",
                          created: at(-45), approvedBy: "周敏", approved: at(-40), effective: today.adding(days: -30), db: db, now: now, newID: newID)
         var draft = plan

@@ -108,22 +108,7 @@ struct RiskAPIController: RouteCollection {
             }
             for item in checklist.items {
                 if existing.contains(item.description) { skipped += 1; continue }
-                let r = Risk()
-                r.id = newID()
-                r.$contract.id = contractID
-                r.summary = item.description
-                r.category = item.category
-                r.likelihood = item.likelihood
-                r.impact = item.impact
-                r.mitigation = item.mitigation
-                r.$owner.id = contract.$owner.id
-                r.status = .open
-                r.triggerKind = item.trigger.kind
-                r.triggerDays = item.trigger.days
-                r.triggerPercent = item.trigger.percent
-                r.fired = false
-                r.firingSeq = 0
-                r.version = 1
+                let r = RiskChecklist.makeRisk(item, contract: contract, id: newID())
                 try await r.create(on: db)
                 let after = r.response(ResponseContext(now: now))
                 try await AuditLog.append(on: db, at: now, actor: actor, action: "create", entityType: Risk.entityType,

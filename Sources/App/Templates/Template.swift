@@ -15,12 +15,24 @@ enum TemplateKind: String, Codable, CaseIterable, Sendable {
     var columns: [String] {
         switch self {
         case .responsibility: return ["clause_category", "clause_text", "department", "duty", "due_offset_days"]
-        case .milestonePlan: return ["name", "weight", "offset", "offset_unit", "department"]
+        case .milestonePlan: return ["name", "weight", "offset", "offset_unit", "department", "people_department", "person_days"]
         case .riskChecklist: return ["description", "category", "likelihood", "impact", "mitigation", "trigger_kind", "trigger_days", "trigger_percent"]
         case .workInstruction: return ["section", "text", "mandatory", "tool_category", "quantity"]
         case .satisfactionSurvey: return ["dimension", "label_zh", "label_en", "question"]
         case .slaPolicy: return ["clock", "target_unit", "target_value", "calendar", "warning_ratio"]
         }
+    }
+
+    /// Columns added after version 1 was written, all optional: rows saved before them are read (and may still be
+    /// sent) with those cells empty. The milestone plan's people need (department, person-days) came with issue #10.
+    var legacyWidth: Int? {
+        self == .milestonePlan ? 5 : nil
+    }
+
+    /// Rows of the legacy width padded with empty cells to the current columns.
+    func widen(_ rows: [[String]]) -> [[String]] {
+        guard let legacy = legacyWidth else { return rows }
+        return rows.map { $0.count == legacy ? $0 + Array(repeating: "", count: columns.count - legacy) : $0 }
     }
 
     var keyColumns: [String] {
@@ -106,7 +118,7 @@ final class TemplateVersion: Model, @unchecked Sendable {
     init() {}
 
     var rows: [[String]] {
-        get { (try? JSONDecoder().decode([[String]].self, from: Data(rowsJSON.utf8))) ?? [] }
+        get { kind.widen((try? JSONDecoder().decode([[String]].self, from: Data(rowsJSON.utf8))) ?? []) }
         set { rowsJSON = JSONText.encode(newValue) }
     }
 

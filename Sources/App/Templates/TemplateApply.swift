@@ -134,6 +134,9 @@ enum TemplateApply {
                     if try await Milestone.query(on: db).filter(\.$contract.$id == contractID).count() > 0 {
                         throw AppError.conflict(code: "contract_has_milestones", message: "contract \(contract.number) already has milestones")
                     }
+                    if v.records().contains(where: { !($0["person_days"] ?? "").isEmpty }) && !Permissions.allows(role, .create, .resourcePlan) {
+                        throw AppError.forbidden("role \(role.rawValue) may not create \(Resource.resourcePlan.rawValue) rows")
+                    }
                     out.milestones = try await milestones(v, contract: contract, calendar: calendar, departments: departments, on: db, now: now,
                                                           actor: actor, newID: newID)
                 case .riskChecklist:
@@ -219,7 +222,8 @@ enum TemplateApply {
         }
         let ctx = ResponseContext(now: now)
         var n = 0
-        for r in v.records() {
+        var previous = start
+        for (i, r) in v.records().enumerated() {
             guard let offset = Int(r["offset"] ?? ""), let unit = MilestonePlanning.OffsetUnit(rawValue: r["offset_unit"] ?? "") else { continue }
             let planned: LocalDate
             do {
@@ -241,6 +245,29 @@ enum TemplateApply {
             try await m.create(on: db)
             try await AuditLog.append(on: db, at: now, actor: actor, action: "create", entityType: Milestone.entityType, entityID: m.id!.uuidString,
                                       after: m.response(ctx))
+            // The milestone's people need: the department's person-days from the previous milestone (or the contract's
+            // start) to this one — the milestone's resource plan, as if entered by hand.
+            if let days = Double(r["person_days"] ?? "") {
+                let code = r["people_department"] ?? ""
+                guard let department = departments[code] else {
+                    throw AppError.invalid(fields: ["rows.\(i).people_department": "no department \(code)"])
+                }
+                let line = ResourceLine()
+                line.id = newID()
+                line.contractID = contract.id!
+                line.milestoneID = m.id!
+                line.kind = .person
+                line.departmentID = department
+                line.personDays = days
+                line.startsOn = min(previous, planned).description
+                line.endsOn = planned.description
+                line.approved = false
+                line.version = 1
+                try await line.create(on: db)
+                try await AuditLog.append(on: db, at: now, actor: actor, action: "create", entityType: ResourceLine.entityType,
+                                          entityID: line.id!.uuidString, after: line.response(ctx))
+            }
+            previous = planned
         }
         return n
     }

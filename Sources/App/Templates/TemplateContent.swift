@@ -5,6 +5,8 @@ import LvyueCore
 /// lvyue uses (risk checklist items, a clock policy, a work instruction).
 enum TemplateContent {
     static let maxRows = 200
+    /// A milestone needing more than this many person-days is a typing error (ten people for ten working years).
+    static let maxPersonDays = 25_000.0
     static let surveyDimensions = ["speed", "solving", "attitude", "professionalism"]
 
     /// "10", "0.75" — numbers as a person would type them.
@@ -74,6 +76,14 @@ enum TemplateContent {
                 int("offset", 0...3650)
                 oneOf("offset_unit", MilestonePlanning.OffsetUnit.allCases.map(\.rawValue))
                 oneOf("department", departments.sorted(), optional: true)
+                // The people the milestone needs: a department's person-days, both or neither.
+                oneOf("people_department", departments.sorted(), optional: true)
+                decimal("person_days", 0...maxPersonDays, optional: true, open: true)
+                if (cell["people_department"] ?? "").isEmpty && !(cell["person_days"] ?? "").isEmpty {
+                    fail("people_department", "is required with person_days")
+                } else if !(cell["people_department"] ?? "").isEmpty && (cell["person_days"] ?? "").isEmpty {
+                    fail("person_days", "is required with people_department")
+                }
             case .riskChecklist:
                 text("description", max: 500)
                 unique("description")

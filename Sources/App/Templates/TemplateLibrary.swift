@@ -128,7 +128,7 @@ enum TemplateLibrary {
     }
 
     static func checkRows(_ kind: TemplateKind, _ rows: [[String]], on db: any Database) async throws -> [[String]] {
-        let clean = TemplateContent.normalise(rows)
+        let clean = kind.widen(TemplateContent.normalise(rows))
         let departments = Set(try await Department.query(on: db).all(\.$code))
         let calendars = Set(try await StoredCalendar.query(on: db).all().compactMap(\.id))
         let problems = TemplateContent.problems(kind, clean, departments: departments, calendars: calendars)
