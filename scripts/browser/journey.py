@@ -3,6 +3,7 @@ browser console error and runs axe-core on every page it visits, plus a small AP
 a journey needs. The journeys themselves only use the web UI, as a person would."""
 
 import base64
+import time
 import json
 import os
 import re
@@ -11,6 +12,7 @@ import urllib.request
 
 from axe_selenium_python import Axe
 from selenium import webdriver
+from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.common.exceptions import WebDriverException
@@ -77,7 +79,8 @@ class Journey:
 
     opened = []  # every journey's browser of this run, for the runner's summary
 
-    def __init__(self, name, size=DESKTOP, javascript=True):
+    def __init__(self, name, size=DESKTOP, javascript=True, downloads=None):
+        """`downloads`: a directory where files the person downloads land (Chromium asks nothing)."""
         Journey.opened.append(self)
         self.name = name
         self.javascript = javascript
@@ -95,6 +98,9 @@ class Journey:
         prefs = {"intl.accept_languages": "zh-CN,zh"}
         if not javascript:
             prefs["profile.managed_default_content_settings.javascript"] = 2  # pages must work without it
+        if downloads:
+            prefs.update({"download.default_directory": downloads, "download.prompt_for_download": False,
+                          "download.directory_upgrade": True, "safebrowsing.enabled": True})
         opts.add_experimental_option("prefs", prefs)
         opts.set_capability("goog:loggingPrefs", {"browser": "ALL"})
         if os.path.exists("/usr/bin/chromium"):
@@ -103,6 +109,10 @@ class Journey:
             if os.path.exists("/usr/bin/chromedriver") else None
         self.driver = webdriver.Chrome(options=opts, service=service)
         self.driver.set_page_load_timeout(30)
+        if downloads:
+            # headless Chromium honours the preference only with the download behaviour set explicitly
+            self.driver.execute_cdp_cmd("Browser.setDownloadBehavior", {"behavior": "allow", "downloadPath": downloads})
+        self.downloads = downloads
         self.resize(size)
 
     # -- the browser ------------------------------------------------------------------------------------------------
@@ -147,6 +157,20 @@ class Journey:
             return False
         except WebDriverException:
             return True
+
+    def download(self, element, suffix, timeout=30):
+        """Clicks a link or button that downloads a file; returns the path of the new file ending in `suffix` once
+        Chromium has finished writing it. The page stays where it is."""
+        before = set(os.listdir(self.downloads))
+        element.click()
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            new = [f for f in set(os.listdir(self.downloads)) - before if f.endswith(suffix)]
+            if new:
+                return os.path.join(self.downloads, new[0])
+            time.sleep(0.2)
+        raise JourneyFailure(f"{self.where()}: no {suffix} download after {timeout} s "
+                             f"(directory holds {sorted(os.listdir(self.downloads))})")
 
     def css(self, selector):
         found = self.driver.find_elements(By.CSS_SELECTOR, selector)
@@ -318,11 +342,10 @@ class Journey:
 
     def check_focus_visible(self, stops=12):
         """Tabs through the first focusable elements as a keyboard user would; each must show a focus ring."""
-        body = self.driver.find_element(By.TAG_NAME, "body")
         self.driver.execute_script("document.activeElement && document.activeElement.blur(); window.scrollTo(0, 0)")
         for _ in range(stops):
-            body.send_keys(Keys.TAB) if self.driver.switch_to.active_element.tag_name == "body" else \
-                self.driver.switch_to.active_element.send_keys(Keys.TAB)
+            # A key press to whatever has focus: send_keys on an <input type=file> would try to upload a file.
+            ActionChains(self.driver).send_keys(Keys.TAB).perform()
             el = self.driver.switch_to.active_element
             if el.tag_name == "body":
                 break

@@ -11,7 +11,7 @@ JOURNEYS = [
     ("a", "a_contract"),      # contract → clauses, responsibilities, milestones → late update → dashboard + alert
     ("b", "b_escalation"),    # escalation → coordination meeting with a deadline → closed
     ("c", "c_service"),       # portal fault → desk → engineer at 375 px → customer rating link → follow-up call
-    ("d", "d_report"),        # quarterly report + XLSX export (placeholder until the report lands)
+    ("d", "d_report"),        # quarterly report: figures against the API, print, improvement action, XLSX downloads
     ("e", "e_language"),      # switch language
     ("f", "f_no_javascript"), # forms and links with JavaScript off
 ]

@@ -183,6 +183,8 @@ enum ReportDocument {
         var h = "<!doctype html><html lang=\"\(t.lang.rawValue)\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
         h += "<title>\(ReportCharts.esc(title))</title>"
         for s in stylesheets { h += "<link rel=\"stylesheet\" href=\"\(ReportCharts.esc(s))\">" }
+        // the site's icon, as every page has (without it the browser asks for /favicon.ico and gets a 404)
+        if !stylesheets.isEmpty { h += "<link rel=\"icon\" href=\"/favicon.svg\" type=\"image/svg+xml\">" }
         if let inlineCSS { h += "<style>\n\(inlineCSS)\n</style>" }
         h += "</head><body class=\"rpt-print\"><main class=\"rpt-doc\"><h1>\(ReportCharts.esc(title))</h1>"
         h += header(r, t, filterText: filterText) + body(r, t) + "</main></body></html>"
