@@ -188,6 +188,14 @@ def trigger(t, milestone_names):
     if k == "sla_breach_rate":
         p = t.get("percent") or 0
         return f"服务时限违约率 > {int(p) if p == int(p) else p}%"
+    if k == "material_late":
+        of = f"节点「{milestone_names[t['milestone_id']]}」的" if t.get("milestone_id") in milestone_names else ""
+        return f"{of}物资晚于需用日期 ≥ {1 if t.get('days') is None else t['days']} 天到货"
+    if k == "department_overload":
+        p = t.get("percent") or 0
+        return f"所依赖部门某周超负荷 ≥ {int(p) if p == int(p) else p}%"
+    if k == "funds_unapproved":
+        return f"资金在需用日期前 {0 if t.get('days') is None else t['days']} 天仍未批准"
     return "人工判定"
 
 
