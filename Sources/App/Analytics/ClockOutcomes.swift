@@ -9,11 +9,13 @@ enum ClockOutcomes {
     static func record(_ r: ServiceRequest, _ statuses: [ClockStatus], on db: any Database, newID: () -> UUID) async throws {
         guard let id = r.id else { return }
         try await db.sql.delete(from: ClockOutcome.schema).where("request_id", .equal, id).run()
+        guard !statuses.isEmpty else { return }
+        // One multi-row INSERT: this runs on every change of a request, inside the write lock.
+        var insert = db.sql.insert(into: ClockOutcome.schema)
+            .columns("id", "request_id", "received_at", "clock", "state", "due_at", "stopped_at")
         for s in statuses {
-            try await db.sql.insert(into: ClockOutcome.schema)
-                .columns("id", "request_id", "received_at", "clock", "state", "due_at", "stopped_at")
-                .values(newID(), id, r.receivedAt, s.name, s.state.rawValue, s.dueAt, s.stoppedAt)
-                .run()
+            insert = insert.values(newID(), id, r.receivedAt, s.name, s.state.rawValue, s.dueAt, s.stoppedAt)
         }
+        try await insert.run()
     }
 }
