@@ -18,6 +18,10 @@ struct ScaleSize: Sendable {
     static let M = ScaleSize(name: "M", contracts: 1_000, requests: 50_000, customers: 100, engineers: 30, managers: 20)
     static let L = ScaleSize(name: "L", contracts: 10_000, requests: 500_000, customers: 1_000, engineers: 120, managers: 80)
 
+    /// Legal and finance headcount is this many times a base; improvement actions raised per quarter.
+    var staffScale: Int { max(1, contracts / 1_000) }
+    var actionsPerQuarter: Int { contracts >= 10_000 ? 8 : contracts >= 1_000 ? 4 : 2 }
+
     static func named(_ name: String) -> ScaleSize? { [S, M, L].first { $0.name == name.uppercased() } }
 }
 
@@ -96,6 +100,8 @@ struct ScaleGenerator {
     struct Summary: Sendable {
         var contracts = 0, milestones = 0, paymentNodes = 0, plans = 0, requests = 0, requestEvents = 0
         var ratings = 0, alerts = 0, escalations = 0, auditEvents = 0, users = 0, customers = 0
+        /// Resource plans, capacities, risks, meetings, inspections, follow-ups, objections, improvement actions.
+        var extras = ScaleExtras.Counts()
     }
 
     static let actor = "generator"
@@ -160,6 +166,8 @@ struct ScaleGenerator {
                                 "reason", "status", "fired_at", "acknowledged_at", "acknowledged_by", "resolved_at", "version"])
         w.define(AuditEvent.schema, ["seq", "at_ms", "actor_id", "actor_name", "action", "entity_type", "entity_id", "before", "after",
                                      "prev_hash", "hash"])
+        let extras = ScaleExtras(seed: seed, writer: w, asOf: asOf, end: end, zoneOffset: zoneOffset, departments: departments)
+        extras.define()
 
         // The audit chain continues from the current tip.
         let head = try await AuditHead.find(1, on: db)
@@ -264,6 +272,7 @@ struct ScaleGenerator {
             let length = startsDay.days(to: endsDay)
             var milestoneIDs: [UUID] = []
             var lateOpen: (UUID, LocalDate, DelayCause)?
+            var previous = startsDay
             for s in 0..<n {
                 let planned = startsDay.adding(days: length * (s + 1) / n)
                 let mid = rng.uuid(at: signed)
@@ -299,7 +308,12 @@ struct ScaleGenerator {
                                          (cause?.rawValue).bulk, reason.bulk, next.bulk, (s < 4 ? technicalDept : projectDept).bulk,
                                          .int(1), .time(signed), .time(signed)])
                 summary.milestones += 1
+                extras.milestone(contract: id, milestone: mid, sequence: s, from: previous, to: planned, amountMinor: amount,
+                                 done: actual != nil || status == .closed, created: signed, managers: managers, engineers: engineers)
+                previous = planned.adding(days: 1)
             }
+            extras.risks(contract: id, monitored: RiskEngine.monitoredStatuses.contains(status), signed: signed, owner: owner,
+                         milestones: milestoneIDs)
             // Payments: 30 % advance, 60 % on acceptance, 10 % retention.
             for (k, (name, share, m)) in [("预付款", 30, 0), ("验收款", 60, n - 1), ("质保金", 10, n - 1)].enumerated() {
                 let due = k == 2 ? endsDay.adding(days: 365) : startsDay.adding(days: length * (m + 1) / n)
@@ -316,12 +330,16 @@ struct ScaleGenerator {
             if category != .construction {
                 let pid = rng.uuid(at: signed)
                 plan = pid
+                let warrantyEnd = endsDay.adding(days: 365 * rng.int(1...3))
+                let months = rng.pick([3, 6, 12])
                 w.add(ServicePlan.schema, [.uuid(pid), .uuid(id), .uuid(customer), .text(startsDay.description),
-                                           .text(endsDay.adding(days: 365 * rng.int(1...3)).description), .text("cn-workday"),
-                                           .bool(true), .int(rng.pick([3, 6, 12])), .bool(rng.chance(0.5)), .bool(rng.chance(0.5)),
+                                           .text(warrantyEnd.description), .text("cn-workday"),
+                                           .bool(true), .int(months), .bool(rng.chance(0.5)), .bool(rng.chance(0.5)),
                                            .text(contact), .text("13900000000"), .null, .text("[\"phone\",\"portal\",\"email\"]"),
                                            .text(Self.defaultPolicy), .null, .int(1), .time(signed)])
                 summary.plans += 1
+                extras.inspections(plan: pid, contract: id, from: startsDay, to: warrantyEnd, months: months, terminated: status == .terminated,
+                                   contact: contact, created: signed)
             }
             // Most contracts with a late, unfinished milestone escalate it.
             if let (mid, planned, cause) = lateOpen, rng.chance(0.7) {
@@ -344,6 +362,8 @@ struct ScaleGenerator {
                                           status == .closed ? resolvedAt.bulk : .null, .text(owner.1), .int(resolved ? 3 : 1),
                                           .time(raised), .time(resolvedAt ?? raised)])
                 audit(raised, Escalation.entityType, eid, String(format: "ESC-%04d-%04d", year, escNumber))
+                extras.escalation(eid, raised: raised, onTime: raised < detected.addingTimeInterval(86400), resolveBy: resolveBy,
+                                  resolvedAt: resolvedAt, status: status, owner: owner.1)
                 summary.escalations += 1
                 // The milestone's late alert, still open.
                 w.add(Alert.schema, [.uuid(rng.uuid(at: detected)), .text(AlertSource.milestone.rawValue), .uuid(mid), .text("late"), .int(1),
@@ -355,6 +375,8 @@ struct ScaleGenerator {
             contracts.append(ContractRow(id: id, customer: customer, contact: contact, plan: plan, signed: signed))
             if w.pendingRows >= 40_000 { try await commit("contracts", rows: w.pendingRows) }
         }
+        extras.capacities(scale: size.staffScale)
+        extras.improvementActions(from: day(start), perQuarter: size.actionsPerQuarter, owners: managers)
         try await commit("contracts", rows: w.pendingRows)
 
         // Service requests, received in date order through the three years.
@@ -443,11 +465,13 @@ struct ScaleGenerator {
                                              .text(rng.chance(0.6) ? "link" : "desk"), .time(signed)])
                 summary.ratings += 1
             }
+            if let signed { extras.afterService(request: id, signed: signed, engineer: by) }
             audit(received, ServiceRequest.entityType, id, number)
             summary.requests += 1
             if (i + 1) % 25_000 == 0 { try await commit("service requests", rows: w.pendingRows) }
         }
         try await commit("service requests", rows: w.pendingRows)
+        summary.extras = extras.counts
 
         // Counters continue after the generated numbers; the small demo set is marked as loaded so it is not mixed in.
         let requestNumbers = requestCounter, escalationNumbers = escalationCounter
@@ -477,7 +501,7 @@ struct ScaleGenerator {
 
     /// Rows the progress bar counts (one per row written).
     static func work(_ size: ScaleSize) -> Int {
-        size.contracts * (2 + size.milestonesPerContract + 3 + 1) + size.requests * 8
+        size.contracts * (2 + size.milestonesPerContract + 3 + 1 + 40) + size.requests * 8
     }
 
     static let requestColumns = [
@@ -521,7 +545,7 @@ struct DemoScaleCommand: AsyncCommand {
         try await Lvyue.prepare(app, demo: false)
         guard try await ScaleGenerator.isEmpty(app.db) else {
             throw CLIError("the database already holds contracts, customers or service requests; "
-                + "generate into an empty database (a new LVYUE_DATABASE_PATH, or a fresh PostgreSQL database)")
+                + "generate into an empty database (a new LVYUE_DB file, or a fresh PostgreSQL database)")
         }
         let hash = try await Passwords.hash(DemoData.password, app: app)
         let generator = ScaleGenerator(size: size, seed: signature.seed ?? 1, asOf: asOf, passwordHash: hash)
@@ -534,6 +558,12 @@ struct DemoScaleCommand: AsyncCommand {
             + "\(s.paymentNodes) payment nodes, \(s.plans) service plans")
         context.console.print("  \(s.requests) service requests, \(s.requestEvents) request events, \(s.ratings) ratings, "
             + "\(s.alerts) alerts, \(s.escalations) escalations, \(s.auditEvents) audit events")
+        let x = s.extras
+        context.console.print("  \(x.resourceLines) resource lines, \(x.capacities) department capacities, \(x.absences) absences, "
+            + "\(x.risks) risks, \(x.riskReviews) risk reviews")
+        context.console.print("  \(x.escalationMeetings) escalation meetings, \(x.escalationEvents) escalation events, "
+            + "\(x.inspections) inspections, \(x.followUps) follow-up calls, \(x.objections) objections, "
+            + "\(x.improvementActions) improvement actions")
         context.console.print("  users pm0001…, eng0001… log in with password \(DemoData.password)")
     }
 }
