@@ -173,16 +173,16 @@ final class ScaleExtras {
     /// busiest weeks), project and service have room; legal and finance plan no person-days here. Then leave
     /// (absences) over the last eight and the next twelve weeks.
     func capacities(scale: Int) {
-        let target: [(UUID?, String, Double, Int)] = [(technical, "technical", 1.08, 0), (project, "project", 0.9, 0),
-                                                      (service, "service", 0.8, 0), (finance, "finance", 0, 4 * scale),
-                                                      (legal, "legal", 0, 2 * scale)]
-        for (dept, _, factor, fixed) in target {
+        // (department, planned load as a share of capacity over the next four weeks, fixed headcount)
+        let target: [(UUID?, Double, Int)] = [(technical, 1.03, 0), (project, 0.9, 0), (service, 0.8, 0), (finance, 0, 4 * scale),
+                                              (legal, 0, 2 * scale)]
+        for (dept, utilisation, fixed) in target {
             guard let dept else { continue }
             let weeks = ahead[dept] ?? []
             // The mean of the first four weeks ahead (the load falls off later, as no new contract is signed after as-of).
             let near = weeks.prefix(4)
             let mean = near.isEmpty ? 0 : near.reduce(0, +) / Double(near.count)
-            let headcount = fixed > 0 ? fixed : max(2, Int((mean * factor / 5).rounded()))
+            let headcount = fixed > 0 ? fixed : max(2, Int((mean / (5 * utilisation)).rounded()))
             w.add(DepartmentCapacity.schema, [.uuid(rng.uuid(at: end)), .uuid(dept), .int(headcount), .text("cn-workday"), .int(1)])
             counts.capacities += 1
             guard fixed == 0 else { continue }
