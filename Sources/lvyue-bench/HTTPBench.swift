@@ -145,10 +145,24 @@ enum HTTPBench {
         .get("contract_detail", "/api/v1/contracts/{id}") { f, i in "/api/v1/contracts/\(f.contractIDs[i % f.contractIDs.count])" },
         .get("quarterly_report", "/api/v1/reports/quarterly?quarter=2026Q3"),
         .get("xlsx_template4", "/api/v1/exports/service-requests?format=xlsx&quarter=2026Q3"),
+        Endpoint(name: "department_load", method: "GET", path: "/api/v1/departments/{technical}/load?weeks=8", read: true) { c, _, _ in
+            try await c.send(.GET, "/api/v1/departments/\(try await HTTPBench.technicalDepartment(c))/load?weeks=8").status
+        },
         Endpoint(name: "create_request", method: "POST", path: "/api/v1/service-requests", read: false, run: createRequest),
         Endpoint(name: "request_lifecycle", method: "POST", path: "/api/v1/service-requests/{id}/events (confirm…close)", read: false,
                  run: lifecycle),
     ]
+
+    /// The technical department's id (the load view's busiest department in a generated data set), looked up once.
+    nonisolated(unsafe) static var technical: String?
+    static let technicalLock = NSLock()
+    static func technicalDepartment(_ c: BenchClient) async throws -> String {
+        if let id = technicalLock.withLock({ technical }) { return id }
+        let items = c.json(try await c.send(.GET, "/api/v1/departments"))["items"] as? [[String: Any]] ?? []
+        let id = items.first { $0["code"] as? String == "technical" }?["id"] as? String ?? "00000000-0000-0000-0000-000000000000"
+        technicalLock.withLock { technical = id }
+        return id
+    }
 
     @Sendable static func createRequest(_ c: BenchClient, _ f: Fixture, _ i: Int) async throws -> UInt {
         let contract = f.contractIDs[(i * 7919) % f.contractIDs.count]

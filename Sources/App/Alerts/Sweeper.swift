@@ -35,7 +35,12 @@ enum Sweeper {
         var deliveriesFailed: Int
     }
 
+    /// One pass; department loads (issue #10 triggers) are computed once for the whole pass, not per batch of contracts.
     static func runOnce(_ app: Application, actor: Actor = .system) async throws -> Report {
+        try await LoadService.$passCache.withValue(LoadService.PassCache()) { try await runPass(app, actor: actor) }
+    }
+
+    private static func runPass(_ app: Application, actor: Actor) async throws -> Report {
         let now = app.deps.now()
         let ctx = MonitorContext(now: now, newID: app.deps.newID, actor: actor)
         let calendar = try await app.calendars.calendar(StandardClocks.escalationResolve.calendarId ?? "7x24", on: app.db)

@@ -11,18 +11,6 @@ enum LoadService {
     /// Built calendars, cached by id and version like the app's registry (used where no `Application` is at hand).
     static let calendars = CalendarRegistry()
 
-    struct Line: Sendable {
-        var id: UUID
-        var departmentID: UUID
-        var milestoneID: UUID
-        var milestoneName: String
-        var contractID: UUID
-        var contractNumber: String
-        var personDays: Double
-        var from: LocalDate
-        var to: LocalDate
-    }
-
     struct Week: Sendable {
         var workingDays = 0
         var capacity = 0.0
@@ -59,78 +47,197 @@ enum LoadService {
         do { return try await calendars.calendar(id, on: db) } catch { return BuiltinCalendars.cnWorkday }
     }
 
-    /// Weekly load and capacity of each department for `weeks` weeks from the week holding `from`.
+    /// Working days of one calendar over a span, as prefix sums: the working days of any sub-range are two lookups,
+    /// so spreading a plan line over the weeks costs a few operations per week instead of a calendar walk per day.
+    struct WorkingDays {
+        let first: LocalDate
+        private var prefix: [Int32]  // prefix[i] = working days in first ..< first + i
+        let isWorkingDay: (LocalDate) -> Bool
+
+        init(from: LocalDate, to: LocalDate, _ isWorkingDay: @escaping (LocalDate) -> Bool) {
+            first = from
+            self.isWorkingDay = isWorkingDay
+            let n = max(0, from.days(to: to) + 1)
+            var p = [Int32](repeating: 0, count: n + 1)
+            var d = from
+            for i in 0..<n {
+                p[i + 1] = p[i] + (isWorkingDay(d) ? 1 : 0)
+                d = d.adding(days: 1)
+            }
+            prefix = p
+        }
+
+        /// Working days of `a...b` (inclusive); days outside the span are asked of the calendar directly.
+        func count(_ a: LocalDate, _ b: LocalDate) -> Int {
+            guard a <= b else { return 0 }
+            let i = first.days(to: a), j = first.days(to: b)
+            if i >= 0, j + 1 < prefix.count { return Int(prefix[j + 1] - prefix[i]) }
+            return ResourceLoad.workingDays(from: a, to: b, isWorkingDay: isWorkingDay).count
+        }
+    }
+
+    /// One department's weeks (capacity, planned, planned per milestone) from a start week.
+    struct DepartmentWeeks: Sendable {
+        var info: DepartmentInfo
+        var weeks: [LocalDate: Week]
+        /// The contract of each milestone that contributes.
+        var contractOf: [UUID: UUID]
+    }
+
+    /// Department loads already computed in this sweeper pass (or other unit of work that sets it): the triggers of
+    /// every batch of contracts read the same weeks, so they are computed once per pass.
+    final class PassCache: @unchecked Sendable {
+        private let lock = NSLock()
+        private var store: [String: DepartmentWeeks] = [:]
+        func get(_ key: String) -> DepartmentWeeks? { lock.lock(); defer { lock.unlock() }; return store[key] }
+        func set(_ key: String, _ value: DepartmentWeeks) { lock.lock(); store[key] = value; lock.unlock() }
+    }
+
+    @TaskLocal static var passCache: PassCache?
+
+    /// Weekly load and capacity of each department for `weeks` weeks from the week holding `from`. Person lines are
+    /// summed in SQL per milestone and date range (the partial index `resource_lines_person_load` covers the query),
+    /// then spread over the department's working days with prefix sums.
     static func weeks(departments: [UUID], from: LocalDate, weeks count: Int, on db: any Database) async throws
-        -> (info: [UUID: DepartmentInfo], weeks: [UUID: [LocalDate: Week]], lines: [Line]) {
+        -> (info: [UUID: DepartmentInfo], weeks: [UUID: [LocalDate: Week]], contractOf: [UUID: UUID]) {
         let starts = ResourceLoad.weeks(from: from, count: count)
-        guard let first = starts.first, let last = starts.last?.adding(days: 6), !departments.isEmpty else { return ([:], [:], []) }
+        guard let first = starts.first, let last = starts.last?.adding(days: 6), !departments.isEmpty else { return ([:], [:], [:]) }
+        let cache = passCache
+        func key(_ d: UUID) -> String { "\(d.uuidString)|\(first)|\(count)" }
+        var out: [UUID: DepartmentWeeks] = [:]
+        var missing: [UUID] = []
+        for d in Set(departments).sorted(by: { $0.uuidString < $1.uuidString }) {
+            if let hit = cache?.get(key(d)) { out[d] = hit } else { missing.append(d) }
+        }
+        if !missing.isEmpty {
+            let computed = try await compute(departments: missing, starts: starts, first: first, last: last, on: db)
+            for (d, v) in computed {
+                out[d] = v
+                cache?.set(key(d), v)
+            }
+        }
+        var contractOf: [UUID: UUID] = [:]
+        for v in out.values { contractOf.merge(v.contractOf) { a, _ in a } }
+        return (out.mapValues(\.info), out.mapValues(\.weeks), contractOf)
+    }
+
+    private static func compute(departments: [UUID], starts: [LocalDate], first: LocalDate, last: LocalDate, on db: any Database) async throws
+        -> [UUID: DepartmentWeeks] {
         let info = try await info(departments, on: db)
         let statuses = RiskEngine.monitoredStatuses.map(\.rawValue)
+        // `kind = 'person'` is written out (not bound) so both databases can match the partial index.
         let rows = try await db.sql.raw("""
-            SELECT l.id, l.department_id, l.milestone_id, l.contract_id, l.person_days, l.starts_on, l.ends_on,
-                   m.name AS milestone_name, c.number AS contract_number
+            SELECT l.department_id, l.milestone_id, l.contract_id, l.starts_on, l.ends_on,
+                   CAST(SUM(l.person_days) AS DOUBLE PRECISION) AS pd
             FROM resource_lines l
-            JOIN milestones m ON m.id = l.milestone_id
             JOIN contracts c ON c.id = l.contract_id
-            WHERE l.kind = \(bind: ResourceKind.person.rawValue) AND l.department_id IN (\(binds: departments))
+            WHERE l.kind = 'person' AND l.department_id IN (\(binds: departments))
               AND l.ends_on >= \(bind: first.description) AND l.starts_on <= \(bind: last.description)
               AND c.status IN (\(binds: statuses))
+            GROUP BY l.department_id, l.milestone_id, l.contract_id, l.starts_on, l.ends_on
             """).all()
-        var lines: [Line] = []
+        struct Group { var department: UUID; var milestone: UUID; var from: LocalDate; var to: LocalDate; var pd: Double }
+        var groups: [Group] = []
+        var contractOf: [UUID: [UUID: UUID]] = [:]
+        groups.reserveCapacity(rows.count)
+        var lo = first, hi = last
         for row in rows {
-            guard let from = LocalDate(iso: try row.decode(column: "starts_on", as: String.self)),
-                  let to = LocalDate(iso: try row.decode(column: "ends_on", as: String.self)) else { continue }
-            lines.append(Line(id: try row.decode(column: "id", as: UUID.self), departmentID: try row.decode(column: "department_id", as: UUID.self),
-                              milestoneID: try row.decode(column: "milestone_id", as: UUID.self),
-                              milestoneName: try row.decode(column: "milestone_name", as: String.self),
-                              contractID: try row.decode(column: "contract_id", as: UUID.self),
-                              contractNumber: try row.decode(column: "contract_number", as: String.self),
-                              personDays: try row.decode(column: "person_days", as: Double.self), from: from, to: to))
+            guard let f = LocalDate(iso: try row.decode(column: "starts_on", as: String.self)),
+                  let t = LocalDate(iso: try row.decode(column: "ends_on", as: String.self)),
+                  !(try row.decodeNil(column: "pd")) else { continue }
+            let d = try row.decode(column: "department_id", as: UUID.self), m = try row.decode(column: "milestone_id", as: UUID.self)
+            groups.append(Group(department: d, milestone: m, from: f, to: max(f, t), pd: try row.decode(column: "pd", as: Double.self)))
+            contractOf[d, default: [:]][m] = try row.decode(column: "contract_id", as: UUID.self)
+            lo = min(lo, f)
+            hi = max(hi, t)
         }
         let absences = try await ResourceAbsence.query(on: db).filter(\.$departmentID ~~ departments)
             .filter(\.$endsOn >= first.description).filter(\.$startsOn <= last.description).all()
-        var result: [UUID: [LocalDate: Week]] = [:]
+        var result: [UUID: DepartmentWeeks] = [:]
         for d in departments {
             guard let i = info[d] else { continue }
             let cal = try await calendar(i.calendarID, on: db)
-            let working = workingDay(cal)
+            let days = WorkingDays(from: lo, to: hi, workingDay(cal))
             let away = absences.filter { $0.departmentID == d }.compactMap { a -> ResourceLoad.Absence? in
                 guard let f = LocalDate(iso: a.startsOn), let t = LocalDate(iso: a.endsOn) else { return nil }
                 return ResourceLoad.Absence(from: f, to: t, people: a.people)
             }
-            var weeks: [LocalDate: Week] = [:]
-            for w in starts {
-                let cap = ResourceLoad.capacity(week: w, headcount: i.headcount, absences: away, isWorkingDay: working)
-                weeks[w] = Week(workingDays: cap.workingDays, capacity: cap.capacity)
+            // Accumulated by week index in arrays (mutated in place), turned into the keyed weeks at the end.
+            var acc = starts.map { w -> Week in
+                let cap = ResourceLoad.capacity(week: w, headcount: i.headcount, absences: away, isWorkingDay: days.isWorkingDay)
+                return Week(workingDays: cap.workingDays, capacity: cap.capacity)
             }
-            for l in lines where l.departmentID == d {
-                let spread = ResourceLoad.spread(personDays: l.personDays, from: l.from, to: l.to, isWorkingDay: working)
-                for (w, pd) in spread where weeks[w] != nil {
-                    weeks[w]!.planned += pd
-                    weeks[w]!.byMilestone[l.milestoneID, default: 0] += pd
+            func index(_ day: LocalDate) -> Int? {
+                let k = first.days(to: day)
+                return k >= 0 && k / 7 < acc.count ? k / 7 : nil
+            }
+            for g in groups where g.department == d {
+                // As ResourceLoad.spread: evenly over the working days of the range; none at all puts it on the first week.
+                let total = days.count(g.from, g.to)
+                if total == 0 {
+                    if let k = index(ResourceLoad.weekStart(g.from)) {
+                        acc[k].planned += g.pd
+                        acc[k].byMilestone[g.milestone, default: 0] += g.pd
+                    }
+                    continue
+                }
+                let perDay = g.pd / Double(total)
+                let lower = max(0, first.days(to: g.from) / 7), upper = min(acc.count - 1, first.days(to: g.to) / 7)
+                guard first.days(to: g.to) >= 0, lower <= upper else { continue }
+                for k in lower...upper {
+                    let w = starts[k]
+                    let n = days.count(max(w, g.from), min(w.adding(days: 6), g.to))
+                    guard n > 0 else { continue }
+                    let pd = perDay * Double(n)
+                    acc[k].planned += pd
+                    acc[k].byMilestone[g.milestone, default: 0] += pd
                 }
             }
-            result[d] = weeks
+            var weeks: [LocalDate: Week] = [:]
+            for (k, w) in starts.enumerated() { weeks[w] = acc[k] }
+            result[d] = DepartmentWeeks(info: i, weeks: weeks, contractOf: contractOf[d] ?? [:])
         }
-        return (info, result, lines)
+        return result
     }
+
+    /// How many contributing milestones a week of the load view lists (the largest first); `milestone_count` has them all.
+    static let contributionsShown = 30
 
     static func departmentLoad(_ departmentID: UUID, from: LocalDate, weeks count: Int, on db: any Database) async throws -> DepartmentLoadResponse {
         guard let dept = try await Department.find(departmentID, on: db) else { throw AppError.notFound(entity: "department", id: departmentID.uuidString) }
         let r = try await weeks(departments: [departmentID], from: from, weeks: count, on: db)
         let info = r.info[departmentID] ?? DepartmentInfo(name: dept.name, headcount: 0, calendarID: defaultCalendar)
+        let starts = ResourceLoad.weeks(from: from, count: count)
+        // The largest contributions of each week, then their names in one query.
+        var top: [LocalDate: [(UUID, Double)]] = [:]
+        for w in starts {
+            let all = (r.weeks[departmentID]?[w]?.byMilestone ?? [:]).map { ($0.key, $0.value) }
+            top[w] = Array(all.sorted { ($0.1, $1.0.uuidString) > ($1.1, $0.0.uuidString) }.prefix(contributionsShown))
+        }
+        let ids = Array(Set(top.values.flatMap { $0.map(\.0) }))
         var names: [UUID: (String, UUID, String)] = [:]
-        for l in r.lines { names[l.milestoneID] = (l.milestoneName, l.contractID, l.contractNumber) }
-        let weeks = ResourceLoad.weeks(from: from, count: count).map { w -> LoadWeek in
+        for chunk in stride(from: 0, to: ids.count, by: 500).map({ Array(ids[$0..<min(ids.count, $0 + 500)]) }) {
+            let rows = try await db.sql.raw("""
+                SELECT m.id, m.name, c.id AS contract_id, c.number FROM milestones m JOIN contracts c ON c.id = m.contract_id
+                WHERE m.id IN (\(binds: chunk))
+                """).all()
+            for row in rows {
+                names[try row.decode(column: "id", as: UUID.self)] = (try row.decode(column: "name", as: String.self),
+                                                                      try row.decode(column: "contract_id", as: UUID.self),
+                                                                      try row.decode(column: "number", as: String.self))
+            }
+        }
+        let weeks = starts.map { w -> LoadWeek in
             let x = r.weeks[departmentID]?[w] ?? Week()
-            let contributions = x.byMilestone.compactMap { mid, pd -> LoadContribution? in
+            let contributions = (top[w] ?? []).compactMap { mid, pd -> LoadContribution? in
                 guard let n = names[mid] else { return nil }
                 return LoadContribution(milestoneId: mid, milestoneName: n.0, contractId: n.1, contractNumber: n.2, personDays: ResourceLoad.round2(pd))
             }.sorted { ($0.personDays, $1.contractNumber, $1.milestoneName) > ($1.personDays, $0.contractNumber, $0.milestoneName) }
             return LoadWeek(weekStart: w.description, workingDays: x.workingDays, capacity: ResourceLoad.round2(x.capacity),
                             planned: ResourceLoad.round2(x.planned),
                             percent: ResourceLoad.percent(planned: x.planned, capacity: x.capacity).map(ResourceLoad.round2),
-                            over: ResourceLoad.isOver(planned: x.planned, capacity: x.capacity), milestones: contributions)
+                            over: ResourceLoad.isOver(planned: x.planned, capacity: x.capacity), milestoneCount: x.byMilestone.count,
+                            milestones: contributions)
         }
         return DepartmentLoadResponse(departmentId: departmentID, departmentName: info.name, headcount: info.headcount,
                                       calendarId: info.calendarID, weeks: weeks)
@@ -145,28 +252,46 @@ enum LoadService {
         -> [UUID: (materials: [ContractFacts.MaterialFact], funds: [ContractFacts.FundFact], weeks: [ContractFacts.DepartmentWeekFact])] {
         guard !ids.isEmpty else { return [:] }
         var out: [UUID: (materials: [ContractFacts.MaterialFact], funds: [ContractFacts.FundFact], weeks: [ContractFacts.DepartmentWeekFact])] = [:]
-        let lines = try await ResourceLine.query(on: db).filter(\.$contractID ~~ ids).all()
+        // Only the columns the rules read, not whole models (a batch of 200 contracts has thousands of lines at scale L):
+        // materials and funds of the batch, and person lines only within the trigger's horizon and only when some risk
+        // watches department load.
         var personWeeks: [UUID: Set<PairKey>] = [:]
         let horizonStart = ResourceLoad.weekStart(today)
         let horizonEnd = horizonStart.adding(days: 7 * horizonWeeks - 1)
-        for l in lines {
-            switch l.kind {
-            case .material:
-                guard let need = l.needBy.flatMap(LocalDate.init(iso:)) else { continue }
-                out[l.contractID, default: ([], [], [])].materials.append(.init(
-                    id: l.id!, milestoneId: l.milestoneID, item: l.item ?? "", needBy: need,
-                    expected: l.expectedOn.flatMap(LocalDate.init(iso:)), arrived: l.arrivedOn.flatMap(LocalDate.init(iso:))))
-            case .fund:
-                guard let need = l.needBy.flatMap(LocalDate.init(iso:)) else { continue }
-                let label = (l.source.map { $0 + " " } ?? "") + Money(minorUnits: l.amountMinor ?? 0).description + " " + (l.currency ?? "CNY")
-                out[l.contractID, default: ([], [], [])].funds.append(.init(id: l.id!, milestoneId: l.milestoneID, label: label,
-                                                                              needBy: need, approved: l.approved))
-            case .person:
-                guard withLoad, let d = l.departmentID, let f = l.startsOn.flatMap(LocalDate.init(iso:)),
-                      let t = l.endsOn.flatMap(LocalDate.init(iso:)), t >= horizonStart, f <= horizonEnd else { continue }
+        let rows = try await db.sql.raw("""
+            SELECT id, contract_id, milestone_id, kind, item, need_by, expected_on, arrived_on, amount_minor, currency, source, approved
+            FROM resource_lines WHERE contract_id IN (\(binds: ids)) AND kind IN ('material', 'fund')
+            """).all()
+        for row in rows {
+            func text(_ c: String) throws -> String? { try row.decodeNil(column: c) ? nil : try row.decode(column: c, as: String.self) }
+            func day(_ c: String) throws -> LocalDate? { try text(c).flatMap(LocalDate.init(iso:)) }
+            let contractID = try row.decode(column: "contract_id", as: UUID.self)
+            guard let need = try day("need_by") else { continue }
+            if try row.decode(column: "kind", as: String.self) == ResourceKind.material.rawValue {
+                out[contractID, default: ([], [], [])].materials.append(.init(
+                    id: try row.decode(column: "id", as: UUID.self), milestoneId: try row.decode(column: "milestone_id", as: UUID.self),
+                    item: try text("item") ?? "", needBy: need, expected: try day("expected_on"), arrived: try day("arrived_on")))
+            } else {
+                let amount = try row.decodeNil(column: "amount_minor") ? 0 : try row.decode(column: "amount_minor", as: Int64.self)
+                let label = (try text("source").map { $0 + " " } ?? "") + Money(minorUnits: amount).description + " " + (try text("currency") ?? "CNY")
+                out[contractID, default: ([], [], [])].funds.append(.init(
+                    id: try row.decode(column: "id", as: UUID.self), milestoneId: try row.decode(column: "milestone_id", as: UUID.self),
+                    label: label, needBy: need, approved: try row.decode(column: "approved", as: Bool.self)))
+            }
+        }
+        if withLoad {
+            let people = try await db.sql.raw("""
+                SELECT contract_id, department_id, starts_on, ends_on FROM resource_lines
+                WHERE contract_id IN (\(binds: ids)) AND kind = 'person' AND department_id IS NOT NULL
+                  AND ends_on >= \(bind: horizonStart.description) AND starts_on <= \(bind: horizonEnd.description)
+                """).all()
+            for row in people {
+                guard let f = LocalDate(iso: try row.decode(column: "starts_on", as: String.self)),
+                      let t = LocalDate(iso: try row.decode(column: "ends_on", as: String.self)) else { continue }
+                let contractID = try row.decode(column: "contract_id", as: UUID.self), d = try row.decode(column: "department_id", as: UUID.self)
                 var w = ResourceLoad.weekStart(max(f, horizonStart))
                 while w <= min(t, horizonEnd) {
-                    personWeeks[l.contractID, default: []].insert(PairKey(department: d, week: w))
+                    personWeeks[contractID, default: []].insert(PairKey(department: d, week: w))
                     w = w.adding(days: 7)
                 }
             }

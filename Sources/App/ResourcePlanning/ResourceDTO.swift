@@ -216,6 +216,8 @@ struct LoadWeek: Content {
     var planned: Double
     var percent: Double?
     var over: Bool
+    /// How many milestones plan work in the week; `milestones` lists the largest of them.
+    var milestoneCount: Int
     var milestones: [LoadContribution]
 }
 

@@ -31,6 +31,7 @@ enum ResourceSchemas {
                 "department_id": S.uuid, "department_name": S.string, "headcount": S.int, "calendar_id": S.string,
                 "weeks": S.array(S.response([
                     "week_start": S.date, "working_days": S.int, "capacity": S.number, "planned": S.number, "percent": numN, "over": S.bool,
+                    "milestone_count": S.int,
                     "milestones": S.array(S.response(["milestone_id": S.uuid, "milestone_name": S.string, "contract_id": S.uuid,
                                                       "contract_number": S.string, "person_days": S.number])),
                 ])),

@@ -196,3 +196,28 @@ struct CreateResourcePlanning: AsyncMigration {
         }
     }
 }
+
+/// Indexes chosen from the plans of the load view, the triggers and the resource status panel at scale L: person lines
+/// by department and date range, covering the load query (so it never reads the table), materials not yet arrived and
+/// funds not yet approved.
+struct AddResourceLoadIndexes: AsyncMigration {
+    func prepare(on database: any Database) async throws {
+        try await database.sql.raw("""
+            CREATE INDEX resource_lines_person_load ON resource_lines (department_id, ends_on, starts_on, contract_id, milestone_id, person_days)
+            WHERE kind = 'person'
+            """).run()
+        try await database.sql.raw("""
+            CREATE INDEX resource_lines_open_materials ON resource_lines (contract_id, need_by, expected_on)
+            WHERE kind = 'material' AND arrived_on IS NULL
+            """).run()
+        try await database.sql.raw("""
+            CREATE INDEX resource_lines_unapproved_funds ON resource_lines (contract_id, amount_minor) WHERE kind = 'fund' AND approved = FALSE
+            """).run()
+    }
+
+    func revert(on database: any Database) async throws {
+        try await database.sql.raw("DROP INDEX resource_lines_unapproved_funds").run()
+        try await database.sql.raw("DROP INDEX resource_lines_open_materials").run()
+        try await database.sql.raw("DROP INDEX resource_lines_person_load").run()
+    }
+}

@@ -37,7 +37,7 @@ struct LoadPage: Encodable, Sendable {
     struct Contribution: Encodable, Sendable { var label: String; var url: String; var days: String }
     struct WeekRow: Encodable, Sendable {
         var week: String; var workingDays: Int; var capacity: String; var planned: String; var percent: String; var over: Bool
-        var barClass: String; var milestones: [Contribution]
+        var barClass: String; var milestoneCount: Int; var milestones: [Contribution]
     }
     struct AbsenceRow: Encodable, Sendable { var person: String; var range: String; var people: String; var note: String; var deleteURL: String; var version: Int }
     var departments: [OptionView]
@@ -237,12 +237,15 @@ struct ResourceWebController {
             weeks = load.weeks.map { w in
                 LoadPage.WeekRow(week: w.weekStart, workingDays: w.workingDays, capacity: Display.number(w.capacity), planned: Display.number(w.planned),
                                  percent: w.percent.map { Display.percent($0) } ?? (w.planned > 0 ? "∞" : "—"), over: w.over,
-                                 barClass: Display.widthClass(w.percent ?? (w.planned > 0 ? 100 : 0)),
+                                 barClass: Display.widthClass(w.percent ?? (w.planned > 0 ? 100 : 0)), milestoneCount: w.milestoneCount,
                                  milestones: w.milestones.map { .init(label: "\($0.contractNumber) \($0.milestoneName)", url: ResourceSitePaths.plan.path($0.milestoneId),
                                                                       days: Display.number($0.personDays)) })
             }
-            absences = try await ResourceAbsence.query(on: req.db).filter(\.$departmentID == deptID).filter(\.$endsOn >= today.adding(days: -30).description)
-                .sort(\.$startsOn).sort(\.$id).all().map {
+            // The leave that touches the weeks shown (and the month before today), the first 100.
+            absences = try await ResourceAbsence.query(on: req.db).filter(\.$departmentID == deptID)
+                .filter(\.$endsOn >= min(today.adding(days: -30), from).description)
+                .filter(\.$startsOn <= ResourceLoad.weekStart(from).adding(days: 7 * 8 - 1).description)
+                .sort(\.$startsOn).sort(\.$id).limit(100).all().map {
                     .init(person: $0.person, range: "\($0.startsOn) – \($0.endsOn)", people: Display.number($0.people), note: $0.note ?? "",
                           deleteURL: ResourceSitePaths.absenceDelete.path($0.id!), version: $0.version)
                 }
