@@ -1,12 +1,50 @@
 @testable import App
 import Fluent
 import Foundation
+import LvyueCore
 import Testing
 import VaporTesting
 
 /// Issue #10's pages: plan on a milestone, department load with over-allocation, risk reviews, feed links.
 @Suite("Resource pages")
 struct ResourceWebTests {
+    /// The dashboard's resource status panel (资源配置状态) shows only the contracts of the dashboard's filters.
+    @Test func dashboardResourcePanelHonoursTheFilters() async throws {
+        try await withTestApp { env in
+            // given: two contracts of different customers, the second run by the technical department, each with a late material
+            let a = try await env.makeContract(number: "HT-2026-101", customerName: "华东精密机械有限公司")
+            let b = try await env.makeContract(number: "HT-2026-102", customerName: "西南水务工程有限公司")
+            let tech = try await SecurityFixtures.departmentID(env, "technical")
+            #expect(try await env.api(.PATCH, "/contracts/\(b)", json: ["department_id": tech.uuidString.lowercased()]).status == .ok)
+            for c in [a, b] {
+                let m = try await env.milestone(c, planned: "2026-03-31")
+                let line = try await env.api(.POST, "/milestones/\(m)/resource-lines", json: [
+                    "kind": "material", "item": "伺服电机", "quantity": 2, "unit": "台", "need_by": "2026-03-08"])
+                #expect(line.status == .created)
+            }
+            let customerA = try #require(try await Contract.find(UUID(uuidString: a), on: env.db)).$customer.id
+            let browser = WebBrowser(env)
+            try await browser.signIn()
+            func panel(_ query: String) async throws -> [String] {
+                let html = try await browser.get("/dashboard" + query).html
+                guard let start = html.range(of: "id=\"resource-status\""), let end = html[start.upperBound...].range(of: "</section>") else { return [] }
+                return ["HT-2026-101", "HT-2026-102"].filter { html[start.upperBound..<end.lowerBound].contains($0) }
+            }
+            // when / then
+            #expect(try await panel("") == ["HT-2026-101", "HT-2026-102"])
+            #expect(try await panel("?customer_id=\(customerA.uuidString.lowercased())") == ["HT-2026-101"])
+            #expect(try await panel("?department_id=\(tech.uuidString.lowercased())") == ["HT-2026-102"])
+            #expect(try await panel("?category=service") == [])
+            // The service itself, with the panel's limit: the filtered contract only, late material counted.
+            let today = LocalDate(iso: "2026-03-10")!
+            let items = try await ResourceStatusService.status(filter: DashboardFilter(departmentID: tech), limit: 20, today: today, on: env.db)
+            #expect(items.map(\.contractNumber) == ["HT-2026-102"])
+            #expect(items.first?.materialsLate == 1 && items.first?.materials == 1 && items.first?.state == "shortfall")
+            let limited = try await ResourceStatusService.status(limit: 1, today: today, on: env.db)
+            #expect(limited.map(\.contractNumber) == ["HT-2026-101"])
+        }
+    }
+
     @Test func planLoadReviewsAndFeedsThroughTheBrowser() async throws {
         try await withTestApp { env in
             let contract = try await env.makeContract()

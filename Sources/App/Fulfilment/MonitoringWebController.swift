@@ -35,10 +35,11 @@ struct MonitoringWebController {
     @Sendable func dashboard(req: Request) async throws -> Response {
         try Permissions.require(req, .read, .contract)
         let calendar = try await req.application.calendars.calendar("7x24", on: req.db)
-        let data = try await DashboardService.query(try DashboardFilter(req), on: req.db, now: req.now, calendar: calendar)
+        let filter = try DashboardFilter(req)
+        let data = try await DashboardService.query(filter, on: req.db, now: req.now, calendar: calendar)
         let t = req.strings
         var page = DashboardPage(data, t)
-        page.resources = try await ResourceStatusRow.rows(today: ResponseContext(now: req.now).today, t, on: req.db)  // issue #10
+        page.resources = try await ResourceStatusRow.rows(today: ResponseContext(now: req.now).today, filter: filter, t, on: req.db)  // issue #10
         return try await WebView.render(req, "monitoring/dashboard", title: t["mon_dashboard_title"], page)
     }
 
