@@ -221,6 +221,17 @@ struct ServiceLifecycleTests {
             ])
             #expect(v2.status == .created)
             #expect(v2["revision"] as? Int == 2)
+            // The template library has the same revision as its version in force from today; the seeded one is retired.
+            let template = try #require(try await env.api(.GET, "/templates?kind=work_instruction").items
+                .first { $0["scope"] as? String == "fault_repair" }?["id"] as? String)
+            let library = try await env.api(.GET, "/templates/\(template)")
+            #expect((library["versions"] as? [[String: Any]])?.map { $0["state"] as? String } == ["retired", "effective"])
+            #expect((library["effective_version"] as? [String: Any])?["number"] as? Int == 2)
+            #expect((library["effective_version"] as? [String: Any])?["effective_on"] as? String == "2026-03-10")
+            let newest = try #require((library["versions"] as? [[String: Any]])?.last?["id"] as? String)
+            let rows = try await env.api(.GET, "/template-versions/\(newest)")
+            #expect(rows["rows"] as? [[String]] == [["step", "先电源后系统", "yes", "", ""], ["step", "先软件后硬件", "no", "", ""],
+                                                    ["tool", "万用表", "", "test_equipment", "1"]])
             let plan = try await env.servicePlan()
             let r = try await env.serviceRequest(contract: plan.contract)
             let checklist = try await env.api(.GET, "/service-requests/\(r.id)/checklist").items

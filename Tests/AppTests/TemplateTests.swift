@@ -101,11 +101,21 @@ struct TemplateTests {
             t = try await env.api(.GET, "/templates/\(plan)")
             #expect((t["effective_version"] as? [String: Any])?["number"] as? Int == 1)
             #expect((t["versions"] as? [[String: Any]])?.map { $0["state"] as? String } == ["effective", "approved", "draft"])
-            // midnight: version 2 is in force, version 1 retired
+            // a sweep before the date changes nothing
+            _ = try await env.sweep()
+            #expect((try await env.api(.GET, "/templates/\(plan)")["versions"] as? [[String: Any]])?.map { $0["state"] as? String }
+                    == ["effective", "approved", "draft"])
+            // midnight: version 2 is in force by its date at once; a read never writes, the stored states wait for the sweeper
             env.clock.set(shanghai("2026-04-01T00:00:00"))
             t = try await env.api(.GET, "/templates/\(plan)")
             #expect((t["effective_version"] as? [String: Any])?["number"] as? Int == 2)
             #expect(t["scheduled_version"] == nil)
+            #expect((t["versions"] as? [[String: Any]])?.map { $0["state"] as? String } == ["effective", "approved", "draft"])
+            #expect(try await AuditEvent.query(on: env.db).filter(\.$entityType == "template_version").filter(\.$action == "activate").count() == 0)
+            // the sweeper makes version 2 effective and retires version 1, once
+            _ = try await env.sweep()
+            _ = try await env.sweep()
+            t = try await env.api(.GET, "/templates/\(plan)")
             #expect((t["versions"] as? [[String: Any]])?.map { $0["state"] as? String } == ["retired", "effective", "draft"])
             let actions = try await AuditEvent.query(on: env.db).filter(\.$entityType == "template_version").sort(\.$id).all()
                 .filter { $0.action == "activate" || $0.action == "retire" }.map(\.action)

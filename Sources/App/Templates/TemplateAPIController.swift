@@ -28,14 +28,12 @@ struct TemplateAPIController: RouteCollection {
         var check = FieldCheck()
         let kind = req.query[String.self, at: "kind"].flatMap { $0.isEmpty ? nil : check.oneOf($0, "kind", TemplateKind.self) }
         try check.throwIfAny()
-        try await TemplateLibrary.activateDue(req.application)
         let items = try await TemplateLibrary.list(on: req.db, today: ResponseContext(now: req.now).today, kind: kind)
         return try .json(TemplateList(items: items))
     }
 
     @Sendable func due(req: Request) async throws -> Response {
         try Permissions.require(req, .read, .template)
-        try await TemplateLibrary.activateDue(req.application)
         let items = try await TemplateLibrary.list(on: req.db, today: ResponseContext(now: req.now).today, dueOnly: true)
         return try .json(TemplateList(items: items))
     }
@@ -58,7 +56,6 @@ struct TemplateAPIController: RouteCollection {
     @Sendable func show(req: Request) async throws -> Response {
         try Permissions.require(req, .read, .template)
         let id = try req.pathID(entity: "template")
-        try await TemplateLibrary.activateDue(req.application)
         let t = try await TemplateLibrary.find(id, on: req.db)
         let out = TemplateLibrary.response(t, try await TemplateLibrary.versions(of: id, on: req.db), today: ResponseContext(now: req.now).today)
         return try .json(out, version: out.version)

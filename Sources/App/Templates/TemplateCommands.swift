@@ -30,7 +30,6 @@ struct TemplateListCommand: AsyncCommand {
             guard let k = TemplateKind(rawValue: raw) else { throw CLIError("--kind must be one of: \(TemplateKind.allCases.map(\.rawValue).joined(separator: ", "))") }
             kind = k
         }
-        try await TemplateLibrary.activateDue(app)
         let today = LocalDate(date: app.deps.now(), in: JSONCoding.displayTimeZone)
         for t in try await TemplateLibrary.list(on: app.db, today: today, kind: kind, dueOnly: due) {
             let current = t.effectiveVersion.map { "v\($0.number)@\($0.effectiveOn ?? "start")" } ?? "-"

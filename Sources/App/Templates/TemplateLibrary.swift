@@ -246,12 +246,19 @@ enum TemplateLibrary {
     }
 
     /// Brings every stored state in line with today's date: versions whose date has arrived become effective and
-    /// their predecessors retired. Run by the sweeper, the `template activate` command and the library pages; a
-    /// no-op when nothing is due. Returns the number of versions changed.
+    /// their predecessors retired. Run by the sweeper each pass and by `template activate` / `POST /templates/activate`;
+    /// reads never write (they compute the version in force from the dates). A no-op when nothing is due: one indexed
+    /// count of approved versions dated today or earlier decides before anything is loaded. Returns the number of
+    /// versions changed.
     @discardableResult
     static func activateDue(_ app: Application, actor: Actor = .system) async throws -> Int {
         let now = app.deps.now(), newID = app.deps.newID
         let today = ResponseContext(now: now).today
+        let dueRow = try await app.db.sql.raw("""
+            SELECT COUNT(*) AS n FROM template_versions
+            WHERE state = \(bind: TemplateVersionState.approved.rawValue) AND effective_on <= \(bind: today.description)
+            """).first()
+        guard try (dueRow?.decode(column: "n", as: Int.self) ?? 0) > 0 else { return 0 }
         let all = try await TemplateVersion.query(on: app.db).filter(\.$state != .draft).all()
         let pending = Dictionary(grouping: all, by: \.templateID).filter { _, vs in
             let target = TemplateRules.reconcile(vs.map { $0.facts() }, today: today)
@@ -266,6 +273,28 @@ enum TemplateLibrary {
             }
             return changed
         }
+    }
+
+    /// A work instruction published through `POST /work-instructions` (the service desk's own path) becomes a version
+    /// of the library's work_instruction template for its type, as if approved there to take effect today: the version in
+    /// force from now on (the highest number wins a shared date), its predecessor retired. The instruction itself is
+    /// already published, so nothing is published twice.
+    static func recordPublishedInstruction(type: RequestType, items: [InstructionItem], toolkit: [ToolkitItem], actor: Actor,
+                                           on db: any Database, now: Date, newID: @escaping @Sendable () -> UUID) async throws {
+        guard let t = try await LibraryTemplate.query(on: db).filter(\.$kind == .workInstruction).filter(\.$scope == type.rawValue).first()
+        else { return }
+        let ctx = ResponseContext(now: now)
+        let existing = try await versions(of: t.id!, on: db)
+        let v = newVersion(t, number: (existing.last?.number ?? 0) + 1, rows: t.kind.widen(TemplateDefaults.instructionRows(items, toolkit)),
+                           author: actor.name, note: "作业指导书发布", now: now, newID: newID)
+        v.state = .effective
+        v.effectiveOn = ctx.today.description
+        v.approvedBy = actor.name
+        v.approvedAt = now
+        try await v.create(on: db)
+        try await AuditLog.append(on: db, at: now, actor: actor, action: "create", entityType: TemplateVersion.entityType,
+                                  entityID: v.id!.uuidString, after: v.response(ctx))
+        try await reconcile(t, existing + [v], today: ctx.today, on: db, now: now, actor: actor, newID: newID)
     }
 
     @discardableResult

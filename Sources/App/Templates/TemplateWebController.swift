@@ -28,7 +28,6 @@ struct TemplateWebController {
 
     private func render(_ req: Request, dueOnly: Bool) async throws -> Response {
         try Permissions.require(req, .read, .template)
-        try await TemplateLibrary.activateDue(req.application)
         let kind = req.query[String.self, at: "kind"].flatMap(TemplateKind.init(rawValue:))
         let page = try await TemplateListPage.query(on: req.db, today: today(req), kind: kind, dueOnly: dueOnly, t: req.strings)
         return try await WebView.render(req, "templates/list", title: page.heading, page)
@@ -36,7 +35,6 @@ struct TemplateWebController {
 
     @Sendable func show(req: Request) async throws -> Response {
         try Permissions.require(req, .read, .template)
-        try await TemplateLibrary.activateDue(req.application)
         return try await renderShow(req, id: try req.pathID(entity: "template"))
     }
 

@@ -56,6 +56,9 @@ enum WorkInstructionService {
             let after = w.response(ResponseContext(now: now))
             try await AuditLog.append(on: db, at: now, actor: actor, action: "create", entityType: WorkInstruction.entityType,
                                       entityID: w.id!.uuidString, after: after)
+            // The template library keeps the same revision as a version of its work_instruction template (issue #7).
+            try await TemplateLibrary.recordPublishedInstruction(type: type!, items: w.items, toolkit: w.toolkit, actor: actor, on: db,
+                                                                 now: now, newID: newID)
             return after
         }
     }
