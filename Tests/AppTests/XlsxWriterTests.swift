@@ -109,4 +109,21 @@ import Testing
         let text = String(decoding: data.dropFirst(3), as: UTF8.self)
         #expect(text == "合同编号,说明\r\n\"HT,1\",\"他说\"\"好\"\"\n第二行\"\r\n2026-03-02,2026-03-02 09:30:15\r\n12.50,FALSE\r\n")
     }
+
+    /// Formula injection: text a spreadsheet would run gets a leading quote; the reader takes exactly that quote off again.
+    @Test func csvGuardsFormulaStartsAndTheReaderUndoesIt() throws {
+        // given
+        let texts = ["=HYPERLINK(\"http://x\")", "+1", "-2", "@SUM(A1)", "\tTab", "\rCR", "'=already quoted", "'plain quote", "普通文本", "a=b", "-"]
+        let sheet = XlsxSheet(name: "s", columns: [XlsxColumn(header: "说明", width: 5), XlsxColumn(header: "金额", width: 5)],
+                              rows: texts.map { [.text($0), .decimal("-12.50")] })
+        // when
+        let data = CsvWriter.data(sheet, timeZone: Self.shanghai)
+        let back = try CsvReader.read(data, name: "s.csv")
+        // then: the file has the guard, numbers stay numbers, and every text comes back as it was
+        let lines = String(decoding: data.dropFirst(3), as: UTF8.self).components(separatedBy: "\r\n")
+        #expect(lines[1] == "\"'=HYPERLINK(\"\"http://x\"\")\",-12.50" && lines[5] == "'\tTab,-12.50" && lines[6] == "\"'\rCR\",-12.50")
+        #expect(lines[2] == "'+1,-12.50" && lines[3] == "'-2,-12.50" && lines[4] == "'@SUM(A1),-12.50")
+        #expect(lines[7] == "''=already quoted,-12.50" && lines[8] == "'plain quote,-12.50" && lines[10] == "a=b,-12.50" && lines[11] == "'-,-12.50")
+        #expect(back.rows.dropFirst().map { $0.first } == texts.map { ImportCell.text($0) })
+    }
 }

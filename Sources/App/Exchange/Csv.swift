@@ -11,9 +11,29 @@ enum CsvWriter {
         var out = bom
         out.append(Data(line(sheet.columns.map(\.header)).utf8))
         for row in sheet.rows {
-            out.append(Data(line(row.map { text($0, timeZone: timeZone) }).utf8))
+            out.append(Data(line(row.map { cell in
+                if case .text(let t) = cell { return guarded(XlsxWorkbook.cleanText(t)) }
+                return text(cell, timeZone: timeZone)
+            }).utf8))
         }
         return out
+    }
+
+    /// What a spreadsheet would read as the start of a formula (CSV injection: `=`, `+`, `-`, `@`, tab, CR).
+    static let formulaStarts: Set<Unicode.Scalar> = ["=", "+", "-", "@", "\t", "\r"]
+
+    /// A text cell that a spreadsheet would run as a formula gets a leading `'`, which Excel and LibreOffice show as
+    /// text. Text that already starts with quotes before such a character gets one more, so `CsvReader` (which strips
+    /// exactly one quote in that case) gives back every text unchanged.
+    static func guarded(_ t: String) -> String {
+        guard let first = t.unicodeScalars.drop(while: { $0 == "'" }).first, formulaStarts.contains(first) else { return t }
+        return "'" + t
+    }
+
+    /// The inverse of `guarded`: one leading `'` removed where `guarded` would have added it.
+    static func unguarded(_ t: String) -> String {
+        guard t.hasPrefix("'"), let first = t.unicodeScalars.drop(while: { $0 == "'" }).first, formulaStarts.contains(first) else { return t }
+        return String(t.dropFirst())
     }
 
     static func line(_ fields: [String]) -> String {

@@ -241,7 +241,8 @@ enum CsvReader {
         var it = text.unicodeScalars.makeIterator()
         var pending: Unicode.Scalar? = nil
         func endField() {
-            row.append(field.isEmpty && !wasQuoted ? .empty : .text(field))
+            // A quote that lvyue's CSV export put before a formula-like text (CsvWriter.guarded) is not part of the value.
+            row.append(field.isEmpty && !wasQuoted ? .empty : .text(CsvWriter.unguarded(field)))
             field = ""
             wasQuoted = false
         }
