@@ -23,6 +23,22 @@ struct DemoDataTests {
         }
     }
 
+    /// The demo carries a file: the on-site fault's diagnosis report, a generated PDF that downloads byte for byte.
+    @Test func aServiceRequestHasAnAttachedReport() async throws {
+        try await withTestApp { env in
+            try await DemoData.loadOnce(env.app)
+            let r = try #require(try await ServiceRequest.query(on: env.db).filter(\.$title == "开关柜终端电源模块故障").first())
+            let files = try await env.api(.GET, "/service-requests/\(r.id!.uuidString.lowercased())/attachments").items
+            #expect(files.count == 1)
+            #expect(files.first?["filename"] as? String == "故障诊断报告.pdf" && files.first?["content_type"] as? String == "application/pdf")
+            let id = try #require(files.first?["id"] as? String)
+            let content = try await env.api(.GET, "/attachments/\(id)/content")
+            #expect(content.status == .ok && content.body.starts(with: Data("%PDF-1.4".utf8)) && content.body.count == files.first?["size"] as? Int)
+            #expect(AttachmentStore.sha256(content.body) == files.first?["sha256"] as? String)
+            #expect(String(decoding: content.body, as: UTF8.self).contains("(Fault diagnosis report - \(r.number)) Tj"))
+        }
+    }
+
     @Test func showsLateMilestonesWithReasonsAndAllCategories() async throws {
         try await withTestApp { env in
             try await DemoData.loadOnce(env.app)

@@ -25,6 +25,7 @@ enum DemoData {
             try await seeder.run(passwordHash: hash)
             try await DemoMonitoring.seed(db: db, now: now, newID: newID)  // issue #4
             try await DemoService.seed(db: db, now: now, newID: newID, clocks: serviceClocks, workday: workday)  // issue #6
+            try await DemoAttachments.seed(app, db: db, now: now, newID: newID)  // a file on a service request
             try await DemoTemplates.seed(db: db, now: now, newID: newID)  // issue #7
             try await DemoResources.seed(db: db, now: now, newID: newID)  // issue #10
             try await DemoAnalytics.seed(db: db, now: now, newID: newID, clocks: serviceClocks)  // issue #7
