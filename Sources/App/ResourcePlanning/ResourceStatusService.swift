@@ -112,7 +112,9 @@ enum ResourceStatusService {
                 chosen += more.filter { !taken.contains($0.id) }.prefix(limit - chosen.count)
             }
         } else {
-            chosen = try heads(try await db.sql.raw("SELECT c.id, c.number, c.title FROM contracts c WHERE \(scope) AND \(hasPlan)").all())
+            chosen = try heads(try await db.sql.raw("""
+                SELECT c.id, c.number, c.title FROM contracts c WHERE \(scope) AND \(hasPlan)
+                """).all())
         }
 
         // Totals for the chosen contracts.
