@@ -27,7 +27,14 @@ export LVYUE_ADMIN_PASSWORD="ci-admin-password" LOG_LEVEL=warning
 passed=0
 fail() { echo "FAIL: $*"; for f in "$work"/*.log; do echo "--- $f"; tail -5 "$f"; done; exit 1; }
 ok() { passed=$((passed + 1)); echo "ok: $*"; }
-freeport() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+# LVYUE_CHECK_PORT_BASE=N: use N, N+1, … (five ports) instead of free ports the system picks.
+freeport() {
+  if [ -n "${LVYUE_CHECK_PORT_BASE:-}" ]; then
+    local n; n=$(cat "$work/.ports" 2>/dev/null || echo 0); echo $((n + 1)) > "$work/.ports"; echo $((LVYUE_CHECK_PORT_BASE + n))
+  else
+    python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+  fi
+}
 # newschema VAR: creates a throw-away schema and stores its name in VAR (in this shell, so cleanup sees it)
 newschema() { local s="lvyue_chk_$(date +%s)_$RANDOM"; psql -q "$pgurl" -c "CREATE SCHEMA $s" >/dev/null; schemas+=("$s"); printf -v "$1" '%s' "$s"; }
 

@@ -6,7 +6,7 @@ import Vapor
 // database, sends a fixed number of mixed reads and writes at a fixed rate (default 200/s: four times the expected
 // peak of 50/s, see BENCHMARKS.md) from a bounded number of connections, and stops by itself. It reports every error
 // (any status ≥ 300 or transport failure) and the server's resident memory sampled once a second, with the slope of a
-// least-squares line through the samples after warm-up (the first quarter of the run).
+// least-squares line through the samples after warm-up (the first quarter of the run, at least 90 s).
 //
 //   lvyue-bench load --db FILE [--database-url URL] [--rate 200] [--requests 60000] [--connections 16] [--port 8106]
 
@@ -165,7 +165,9 @@ enum LoadRun {
             try await http.shutdown()
             server.stop()
 
-            let warmup = max(1, samples.count / 4)
+            // Warm-up: the first quarter of the run, and at least the first 90 s — the server's sweeper first runs a
+            // minute after start and its first pass over the contracts raises the resident set once.
+            let warmup = min(max(1, samples.count / 4, 90), max(1, samples.count - 2))
             let steady = Array(samples.dropFirst(warmup))
             let slope = slopePerMinute(steady)
             let growth = (steady.last ?? 0) - (steady.first ?? 0)
