@@ -3,7 +3,8 @@
 #   1. two lvyue processes started together on one PostgreSQL schema migrate it once;
 #   2. conflicting edits through both (same If-Match) — exactly one wins, every other is refused (412);
 #      concurrent creations through both get distinct numbers and none is lost;
-#   3. two sweeps at once fire a due alert once;
+#   3. two sweeps at once fire a due alert once, and each notification it queues reaches its webhook once (a local
+#      receiver on loopback counts the posts; two more sweeps at once send nothing again);
 #   4. SIGKILL during a write load, on SQLite and on PostgreSQL: every acknowledged (201) creation is there after
 #      a restart, SQLite passes PRAGMA integrity_check, and `lvyue audit verify` passes.
 # Servers are started with exec and stopped by their pid; ports are free ones; PostgreSQL work happens in a
@@ -26,7 +27,14 @@ export LVYUE_ADMIN_PASSWORD="ci-admin-password" LOG_LEVEL=warning
 passed=0
 fail() { echo "FAIL: $*"; for f in "$work"/*.log; do echo "--- $f"; tail -5 "$f"; done; exit 1; }
 ok() { passed=$((passed + 1)); echo "ok: $*"; }
-freeport() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+# LVYUE_CHECK_PORT_BASE=N: use N, N+1, … (five ports) instead of free ports the system picks.
+freeport() {
+  if [ -n "${LVYUE_CHECK_PORT_BASE:-}" ]; then
+    local n; n=$(cat "$work/.ports" 2>/dev/null || echo 0); echo $((n + 1)) > "$work/.ports"; echo $((LVYUE_CHECK_PORT_BASE + n))
+  else
+    python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+  fi
+}
 # newschema VAR: creates a throw-away schema and stores its name in VAR (in this shell, so cleanup sees it)
 newschema() { local s="lvyue_chk_$(date +%s)_$RANDOM"; psql -q "$pgurl" -c "CREATE SCHEMA $s" >/dev/null; schemas+=("$s"); printf -v "$1" '%s' "$s"; }
 
@@ -110,6 +118,30 @@ milestone=$(api "$pa" "$ta" POST "/contracts/$contract/milestones" '{"sequence":
   | cut -d' ' -f2- | jq -r .id)
 [ -n "$milestone" ] && [ "$milestone" != null ] || fail "could not create the late milestone"
 psql -q "$pgurl" -c "DELETE FROM $schema.alerts WHERE source_id = '$milestone'" >/dev/null
+# A webhook receiver on loopback: one line per POST received (path and X-Lvyue-Event), always 200.
+rport=$(freeport)
+python3 - "$rport" "$work/received" > "$work/receiver.log" 2>&1 <<'PY' &
+import http.server, sys
+port, out = int(sys.argv[1]), sys.argv[2]
+class H(http.server.BaseHTTPRequestHandler):
+    def do_POST(self):
+        self.rfile.read(int(self.headers.get("Content-Length", 0)))
+        with open(out, "a") as f:
+            f.write(f"{self.path} {self.headers.get('X-Lvyue-Event')}\n")
+        self.send_response(200); self.send_header("Content-Length", "2"); self.end_headers(); self.wfile.write(b"ok")
+    def log_message(self, *a): pass
+http.server.ThreadingHTTPServer(("127.0.0.1", port), H).serve_forever()
+PY
+receiver=$!
+pids+=("$receiver")  # stopped by cleanup; wait_jobs leaves it alone
+for _ in $(seq 1 50); do curl -s -o /dev/null -X POST "http://127.0.0.1:$rport/ping" && break; sleep 0.1; done
+: > "$work/received"
+# Three webhook channels (one through each instance and one more), each subscribed to every event.
+for i in 1 2 3; do
+  if [ "$i" = 2 ]; then p=$pb; t=$tb; else p=$pa; t=$ta; fi
+  out=$(api "$p" "$t" POST /notification-channels "{\"name\":\"回执 $i\",\"kind\":\"webhook\",\"url\":\"http://127.0.0.1:$rport/hook/$i\"}")
+  [ "${out%% *}" = "201" ] || fail "could not create webhook channel $i: $out"
+done
 stop "$a"; stop "$b"
 (exec env "${pgenv[@]}" "$bin" sweep > "$work/sweep1.out" 2>&1) & s1=$!
 (exec env "${pgenv[@]}" "$bin" sweep > "$work/sweep2.out" 2>&1) & s2=$!
@@ -119,6 +151,17 @@ alerts=$(psql -tA "$pgurl" -c "SELECT count(*) FROM $schema.alerts WHERE source_
 fired=$(cat "$work/sweep1.out" "$work/sweep2.out" | grep -o '[0-9]* alert(s) fired' | awk '{s += $1} END {print s + 0}')
 [ "$alerts" = "1" ] && [ "$fired" = "1" ] || fail "two sweeps: $alerts alert row(s), $fired reported fired ($(cat "$work"/sweep*.out | tr '\n' ' '))"
 ok "two sweeps at once fired the due alert once"
+# Every queued delivery was posted exactly once: as many posts as deliveries, no (channel, event) twice, all delivered.
+# Then two more sweeps at once: nothing is sent again.
+(exec env "${pgenv[@]}" "$bin" sweep > "$work/sweep3.out" 2>&1) & s3=$!
+(exec env "${pgenv[@]}" "$bin" sweep > "$work/sweep4.out" 2>&1) & s4=$!
+wait $s3 || fail "sweep 3 failed: $(cat "$work/sweep3.out")"
+wait $s4 || fail "sweep 4 failed: $(cat "$work/sweep4.out")"
+deliveries=$(psql -tA "$pgurl" -c "SELECT count(*) || '|' || count(*) FILTER (WHERE status = 'delivered') FROM $schema.deliveries")
+posts=$(wc -l < "$work/received"); distinct=$(sort -u "$work/received" | wc -l)
+[ "${deliveries%|*}" -ge 3 ] && [ "$deliveries" = "$posts|$posts" ] && [ "$distinct" = "$posts" ] \
+  || fail "notifications with two sweepers: deliveries total|delivered $deliveries, $posts post(s) received, $distinct distinct ($(sort "$work/received" | uniq -c | tr '\n' ' '))"
+ok "each notification delivered once: $posts webhook posts for $posts deliveries across two sweepers, none repeated"
 (exec env "${pgenv[@]}" "$bin" audit verify > "$work/verify.out" 2>&1) || fail "audit verify after two instances: $(cat "$work/verify.out")"
 ok "audit chain intact after two instances"
 

@@ -10,6 +10,9 @@ import LvyueCore
 //   swift run -c release lvyue-bench http --db lvyue.sqlite [--database-url postgres://…] [--connections 32]
 //                                         [--seconds 8] [--port 8106] [--bare-port 8107] [--json out.json]
 //     (starts `lvyue serve` from the same build folder against the database, and a bare Vapor route, on loopback)
+//   swift run -c release lvyue-bench load --db lvyue.sqlite [--database-url …] [--rate 200] [--requests 60000]
+//                                         [--connections 16] [--json out.json]
+//     (a bounded mixed load at a fixed rate; errors and the server's RSS over time; exit 1 on an error or growth)
 
 struct Options {
     var seconds = 2.0
@@ -134,7 +137,8 @@ case "add-days": try report(addDays(options))
 case "all": try report(deadlines(options) + addDays(options))
 case "http": try await HTTPBench.run(HTTPOptions(args.dropFirst()))
 case "bare-server": try await BareServer.run(port: HTTPOptions(args.dropFirst()).port)
+case "load": try await LoadRun.run(LoadOptions(args.dropFirst()))
 default:
-    FileHandle.standardError.write(Data("usage: lvyue-bench deadlines|add-days|all [--seconds N] | http --db FILE … | bare-server --port N\n".utf8))
+    FileHandle.standardError.write(Data("usage: lvyue-bench deadlines|add-days|all [--seconds N] | http --db FILE … | load --db FILE … | bare-server --port N\n".utf8))
     exit(2)
 }

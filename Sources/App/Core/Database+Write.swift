@@ -3,30 +3,104 @@ import FluentSQLiteDriver
 import SQLKit
 import Vapor
 
-/// Serialises writers inside one process. SQLite allows one writer at a time; queuing here, in order,
-/// avoids writers spinning in SQLite's busy handler. On PostgreSQL it is not used.
-actor WriteGate {
-    private var busy = false
-    private var waiters: [CheckedContinuation<Void, Never>] = []
-
-    func acquire() async {
-        if !busy { busy = true; return }
-        await withCheckedContinuation { waiters.append($0) }
+/// Group commit for SQLite, which allows one writer at a time. Writers queue here in order (rather than spinning in
+/// SQLite's busy handler); whoever finds the queue idle drains it: the writes waiting at that moment run one after
+/// another in one `BEGIN IMMEDIATE` transaction, each in its own SAVEPOINT (a write that fails rolls back to its
+/// savepoint and only its caller sees the error), and the transaction commits once for all of them. No caller hears
+/// of success before that COMMIT has returned, so an acknowledged write is on disk (a killed process loses none); if
+/// the COMMIT fails, every write of the batch fails. Each write still reads and extends the audit chain inside its
+/// own savepoint, so the chain stays one unbroken sequence. On PostgreSQL it is not used.
+actor WriteQueue {
+    typealias Body = @Sendable (any Database) async throws -> any Sendable
+    struct Job: Sendable {
+        let body: Body
+        let done: CheckedContinuation<any Sendable, any Error>
     }
 
-    func release() {
-        if waiters.isEmpty { busy = false } else { waiters.removeFirst().resume() }
+    /// At most this many writes share one transaction (`LVYUE_WRITE_BATCH`, default 64; 1 turns grouping off).
+    let maxBatch: Int
+    private var pending: [Job] = []
+    private var draining = false
+
+    init(maxBatch: Int) { self.maxBatch = max(1, maxBatch) }
+
+    /// Queues a write; true when the caller must start draining (the queue was idle).
+    func enqueue(_ job: Job) -> Bool {
+        pending.append(job)
+        if draining { return false }
+        draining = true
+        return true
+    }
+
+    /// The next batch, oldest first; empty (and the queue idle again) when nothing waits.
+    func next() -> [Job] {
+        if pending.isEmpty { draining = false; return [] }
+        let n = min(maxBatch, pending.count)
+        let batch = Array(pending.prefix(n))
+        pending.removeFirst(n)
+        return batch
+    }
+
+    nonisolated func drain(_ app: Application) async {
+        while true {
+            let batch = await next()
+            if batch.isEmpty { return }
+            await Self.run(batch, app)
+        }
+    }
+
+    private static func run(_ batch: [Job], _ app: Application) async {
+        let outcomes: [Result<any Sendable, any Error>]
+        do {
+            outcomes = try await app.db.withConnection { conn in
+                try await conn.sql.raw("BEGIN IMMEDIATE").run()
+                do {
+                    var results: [Result<any Sendable, any Error>] = []
+                    if batch.count == 1 {
+                        // Alone: the transaction is the write's own; its error rolls it back (below) and is its caller's.
+                        results.append(.success(try await batch[0].body(conn)))
+                    } else {
+                        for job in batch {
+                            try await conn.sql.raw("SAVEPOINT lvyue_write").run()
+                            do {
+                                let value = try await job.body(conn)
+                                try await conn.sql.raw("RELEASE lvyue_write").run()
+                                results.append(.success(value))
+                            } catch {
+                                // If the savepoint cannot be rolled back the transaction is gone: the whole batch fails.
+                                try await conn.sql.raw("ROLLBACK TO lvyue_write").run()
+                                try await conn.sql.raw("RELEASE lvyue_write").run()
+                                results.append(.failure(error))
+                            }
+                        }
+                    }
+                    if results.contains(where: { if case .success = $0 { true } else { false } }) {
+                        try await conn.sql.raw("COMMIT").run()
+                    } else {
+                        try await conn.sql.raw("ROLLBACK").run()
+                    }
+                    return results
+                } catch {
+                    try? await conn.sql.raw("ROLLBACK").run()
+                    throw error
+                }
+            }
+        } catch {
+            // Nothing of the batch was committed: every write in it fails with this error.
+            outcomes = Array(repeating: .failure(error), count: batch.count)
+        }
+        for (job, outcome) in zip(batch, outcomes) { job.done.resume(with: outcome) }
     }
 }
 
 extension Application {
-    private struct WriteGateKey: StorageKey { typealias Value = WriteGate }
+    private struct WriteQueueKey: StorageKey { typealias Value = WriteQueue }
 
-    var writeGate: WriteGate {
-        if let gate = storage[WriteGateKey.self] { return gate }
-        let gate = WriteGate()
-        storage[WriteGateKey.self] = gate
-        return gate
+    var writeQueue: WriteQueue {
+        if let queue = storage[WriteQueueKey.self] { return queue }
+        let queue = WriteQueue(maxBatch: Environment.get("LVYUE_WRITE_BATCH").flatMap(Int.init) ?? 64)
+        storage[WriteQueueKey.self] = queue
+        return queue
     }
 
     var isSQLite: Bool { (db as? any SQLDatabase)?.dialect.name == "sqlite" }
@@ -38,32 +112,21 @@ extension Database {
 }
 
 enum Store {
-    /// Runs `body` as one write transaction: on SQLite `BEGIN IMMEDIATE` (the write lock is taken up front, so
-    /// two writers never deadlock upgrading a read lock) behind the in-process gate; on PostgreSQL a normal
-    /// transaction. Everything written in `body` — the change and its audit event — commits or rolls back together.
+    /// Runs `body` as one write transaction: on SQLite through the group-commit queue (`WriteQueue`: `BEGIN IMMEDIATE`,
+    /// so the write lock is taken up front and two writers never deadlock upgrading a read lock; the body in its own
+    /// savepoint when it shares the transaction); on PostgreSQL a normal transaction. Everything written in `body` — the
+    /// change and its audit event — commits or rolls back together, and this returns only after the commit.
     static func write<T: Sendable>(_ app: Application, _ body: @escaping @Sendable (any Database) async throws -> T) async throws -> T {
         guard app.isSQLite else {
             return try await app.db.transaction { try await body($0) }
         }
-        let gate = app.writeGate
-        await gate.acquire()
-        do {
-            let result = try await app.db.withConnection { conn in
-                try await conn.sql.raw("BEGIN IMMEDIATE").run()
-                do {
-                    let value = try await body(conn)
-                    try await conn.sql.raw("COMMIT").run()
-                    return value
-                } catch {
-                    try? await conn.sql.raw("ROLLBACK").run()
-                    throw error
-                }
+        let queue = app.writeQueue
+        let value = try await withCheckedThrowingContinuation { (done: CheckedContinuation<any Sendable, any Error>) in
+            let job = WriteQueue.Job(body: { try await body($0) }, done: done)
+            Task {
+                if await queue.enqueue(job) { await queue.drain(app) }
             }
-            await gate.release()
-            return result
-        } catch {
-            await gate.release()
-            throw error
         }
+        return value as! T
     }
 }

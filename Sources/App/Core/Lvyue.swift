@@ -68,6 +68,7 @@ public enum Lvyue {
         if app.isSQLite {
             // WAL lets readers go on while one writer writes; the setting is stored in the database file.
             try await app.db.sql.raw("PRAGMA journal_mode=WAL").run()
+            _ = app.writeQueue  // made here, before concurrent writers can race to make it
             try await app.autoMigrate()
             return
         }

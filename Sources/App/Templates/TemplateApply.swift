@@ -53,12 +53,21 @@ enum TemplateUsage {
 
     /// A new request records the work instruction of its type and the survey in force on the day it was received.
     static func recordForRequest(_ r: ServiceRequest, on db: any Database, day: LocalDate) async throws {
+        var versions: [(column: String, version: UUID)] = []
         if let (_, v) = try await TemplateLibrary.effective(.workInstruction, scope: r.type.rawValue, on: day, db: db) {
-            try await record(.serviceRequest, id: r.id!, column: "instruction_template_version_id", version: v.id!, on: db)
+            versions.append(("instruction_template_version_id", v.id!))
         }
         if let (_, v) = try await TemplateLibrary.effective(.satisfactionSurvey, scope: "default", on: day, db: db) {
-            try await record(.serviceRequest, id: r.id!, column: "survey_template_version_id", version: v.id!, on: db)
+            versions.append(("survey_template_version_id", v.id!))
         }
+        guard !versions.isEmpty else { return }
+        // One UPDATE for both columns: this runs on every new request, inside the write lock.
+        var update = db.sql.update(Entity.serviceRequest.table)
+        for (column, version) in versions {
+            precondition(Entity.serviceRequest.columns.contains(column))
+            update = update.set(SQLIdentifier(column), to: SQLBind(version))
+        }
+        try await update.where("id", .equal, SQLBind(r.id!)).run()
     }
 
     /// The risk checklist in force for a category (the built-in one if the library has none).

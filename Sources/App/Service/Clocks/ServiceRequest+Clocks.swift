@@ -63,9 +63,16 @@ struct ServiceClockContext: Sendable {
         let plans = ServiceClocks.clocks(urgency: r.urgency.rawValue, remoteSolvable: r.remoteSolvable, history: history)
         let policy = r.clockPolicy
         var out: [ClockStatus] = []
+        // A request's clocks mostly share one calendar: read each calendar once per evaluation, not once per clock.
+        var loaded: [String: WorkCalendar] = [:]
         for p in plans {
             let d = try definition(p.name, policy: policy)
-            let cal = try await calendar(for: d, default: r.calendarID, on: db)
+            let calendarID = d.calendarId ?? r.calendarID
+            let cal: WorkCalendar
+            if let hit = loaded[calendarID] { cal = hit } else {
+                cal = try await registry.calendar(calendarID, on: db)
+                loaded[calendarID] = cal
+            }
             out.append(try CalendarErrors.mapping { try ClockEngine.evaluate(definition: d, calendar: cal, events: p.inputs, now: now) })
         }
         return out

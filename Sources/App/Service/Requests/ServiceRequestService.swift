@@ -10,15 +10,28 @@ enum ServiceRequestService {
     static func create(_ app: Application, actor: Actor, _ input: ServiceRequestCreateInput) async throws -> ServiceRequestDetail {
         let ctx = MonitorContext(now: app.deps.now(), newID: app.deps.newID, actor: actor)
         let clocks = app.serviceClocks
-        let id = try await Store.write(app) { db in
-            try await insert(input, on: db, ctx: ctx, clocks: clocks).id!
+        // Everything the response shows is known once the transaction commits: a new request has its one event, its
+        // checklist, its clocks and nothing else, so the detail is built from what was written rather than read back.
+        return try await Store.write(app) { db in
+            try await insertDetailed(input, on: db, ctx: ctx, clocks: clocks).detail
         }
-        return try await detail(id, on: app.db, now: ctx.now, clocks: clocks)
+    }
+
+    /// A request just written, with what its detail shows.
+    struct Inserted: Sendable {
+        var request: ServiceRequest
+        var detail: ServiceRequestDetail
     }
 
     /// Creates a request inside the caller's transaction.
     static func insert(_ input: ServiceRequestCreateInput, inspectionID: UUID? = nil, on db: any Database, ctx: MonitorContext,
                        clocks: ServiceClockContext) async throws -> ServiceRequest {
+        try await insertDetailed(input, inspectionID: inspectionID, on: db, ctx: ctx, clocks: clocks).request
+    }
+
+    /// Creates a request inside the caller's transaction and returns its detail as written.
+    static func insertDetailed(_ input: ServiceRequestCreateInput, inspectionID: UUID? = nil, on db: any Database, ctx: MonitorContext,
+                               clocks: ServiceClockContext) async throws -> Inserted {
         var check = FieldCheck()
         let channel = check.oneOf(input.channel ?? ServiceChannel.phone.rawValue, "channel", ServiceChannel.self)
         let type = check.oneOf(input.type, "type", RequestType.self)
@@ -88,13 +101,18 @@ enum ServiceRequestService {
         r.clockPolicyJSON = plan?.clockPolicyJSON ?? JSONText.encode(ClockPolicy())
         r.breached = false
         try await r.create(on: db)
-        try await event(r, "received", at: receivedAt, note: "channel: \(r.channel.rawValue)", on: db, ctx: ctx)
-        try await WorkInstructionService.copyChecklist(for: r, on: db, ctx: ctx)
+        let received = try await event(r, "received", at: receivedAt, note: "channel: \(r.channel.rawValue)", on: db, ctx: ctx)
+        let checklist = try await WorkInstructionService.copyChecklist(for: r, on: db, ctx: ctx)
         try await TemplateUsage.recordForRequest(r, on: db, day: receivedDay)  // issue #7
-        try await refresh(r, on: db, ctx: ctx, clocks: clocks)
+        let statuses = try await refreshed(r, on: db, ctx: ctx, clocks: clocks, fresh: [received]).statuses
+        let rctx = ResponseContext(now: ctx.now)
+        let response = r.response(rctx)
         try await AuditLog.append(on: db, at: ctx.now, actor: ctx.actor, action: "create", entityType: ServiceRequest.entityType,
-                                  entityID: r.id!.uuidString, after: r.response(ResponseContext(now: ctx.now)))
-        return r
+                                  entityID: r.id!.uuidString, after: response)
+        let detail = ServiceRequestDetail(request: response, clocks: statuses.map { ClockView($0) },
+                                          checklist: checklist.items.map { $0.response(rctx) }, toolkit: checklist.instruction?.toolkit ?? [],
+                                          events: [RequestEventResponse(received)], rating: nil, followUps: [], objections: [])
+        return Inserted(request: r, detail: detail)
     }
 
     /// Records one step (`POST /service-requests/{id}/events`).
@@ -211,7 +229,8 @@ enum ServiceRequestService {
         }
     }
 
-    static func event(_ r: ServiceRequest, _ type: String, at: Date, note: String?, on db: any Database, ctx: MonitorContext) async throws {
+    @discardableResult
+    static func event(_ r: ServiceRequest, _ type: String, at: Date, note: String?, on db: any Database, ctx: MonitorContext) async throws -> ServiceRequestEvent {
         let e = ServiceRequestEvent()
         e.id = ctx.newID()
         e.requestID = r.id!
@@ -222,16 +241,32 @@ enum ServiceRequestService {
         e.note = note.map { String($0.prefix(4000)) }
         e.recordedAt = ctx.now
         try await e.create(on: db)
+        return e
     }
 
     /// Re-evaluates the request's clocks: fires warnings and breaches that are due, resolves alerts of stopped clocks,
     /// and stores the nearest deadline, the next instant to look again and whether any clock breached. Saves `r`.
     @discardableResult
     static func refresh(_ r: ServiceRequest, on db: any Database, ctx: MonitorContext, clocks: ServiceClockContext) async throws -> Int {
-        let events = try await ServiceRequestEvent.query(on: db).filter(\.$requestID == r.id!).sort(\.$at).sort(\.$id).all()
+        try await refreshed(r, on: db, ctx: ctx, clocks: clocks).fired
+    }
+
+    /// `refresh`, also returning the clocks. `fresh`: the request was created in this transaction with exactly these
+    /// events, so it has no alerts and no clock outcomes yet and neither is read.
+    static func refreshed(_ r: ServiceRequest, on db: any Database, ctx: MonitorContext, clocks: ServiceClockContext,
+                          fresh: [ServiceRequestEvent]? = nil) async throws -> (fired: Int, statuses: [ClockStatus]) {
+        let events: [ServiceRequestEvent]
+        if let fresh { events = fresh } else {
+            events = try await ServiceRequestEvent.query(on: db).filter(\.$requestID == r.id!).sort(\.$at).sort(\.$id).all()
+        }
         let statuses = try await clocks.requestClocks(r, events: events, now: ctx.now, on: db)
-        let existing = try await Alert.query(on: db).filter(\.$source == .serviceRequest).filter(\.$sourceID == r.id!).all()
-        let people = try await ServiceAlerts.people(engineer: r.engineerID, department: r.departmentID, on: db)
+        let existing = fresh == nil ? try await Alert.query(on: db).filter(\.$source == .serviceRequest).filter(\.$sourceID == r.id!).all() : []
+        // The people told are read only when a clock is about to fire.
+        let mayFire = r.status.isOpen && statuses.contains { s in
+            s.stoppedAt == nil && (s.state == .breached || (s.state == .running && (s.warningAt.map { $0 <= ctx.now } ?? false)))
+        }
+        let people = mayFire ? try await ServiceAlerts.people(engineer: r.engineerID, department: r.departmentID, on: db)
+            : (users: Set<UUID>(), departments: Set<UUID>())
         let subject = ServiceAlerts.Subject(source: .serviceRequest, id: r.id!, contractID: r.contractID, label: "\(r.number) \(r.title)",
                                             link: ServiceSitePaths.request.path(r.id!), users: people.users, departments: people.departments)
         var fired = 0
@@ -254,8 +289,8 @@ enum ServiceRequestService {
         r.nextCheckAt = nextCheck
         r.breached = statuses.contains { $0.state == .breached }
         try await r.save(on: db)
-        try await ClockOutcomes.record(r, statuses, on: db, newID: ctx.newID)  // issue #7: per-clock compliance in SQL
-        return fired
+        try await ClockOutcomes.record(r, statuses, on: db, newID: ctx.newID, fresh: fresh != nil)  // issue #7: per-clock compliance in SQL
+        return (fired, statuses)
     }
 
     /// The request with its clocks, checklist, toolkit, history, rating, follow-ups and objections.

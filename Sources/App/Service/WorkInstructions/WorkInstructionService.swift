@@ -86,8 +86,14 @@ enum WorkInstructionService {
         return w
     }
 
-    static func copyChecklist(for r: ServiceRequest, on db: any Database, ctx: MonitorContext) async throws {
-        guard let w = try await WorkInstruction.query(on: db).filter(\.$requestType == r.type).filter(\.$current == true).first() else { return }
+    /// Copies the current instruction's items onto a new request (one multi-row INSERT); returns them and the instruction.
+    @discardableResult
+    static func copyChecklist(for r: ServiceRequest, on db: any Database, ctx: MonitorContext) async throws
+        -> (instruction: WorkInstruction?, items: [ChecklistItem]) {
+        guard let w = try await WorkInstruction.query(on: db).filter(\.$requestType == r.type).filter(\.$current == true).first() else {
+            return (nil, [])
+        }
+        var items: [ChecklistItem] = []
         for (i, item) in w.items.enumerated() {
             let c = ChecklistItem()
             c.id = ctx.newID()
@@ -98,8 +104,10 @@ enum WorkInstructionService {
             c.mandatory = item.mandatory
             c.done = false
             c.version = 1
-            try await c.create(on: db)
+            items.append(c)
         }
+        if !items.isEmpty { try await items.create(on: db) }
+        return (w, items)
     }
 
     /// 422 naming every open mandatory item.

@@ -1,0 +1,79 @@
+@testable import App
+import Fluent
+import Foundation
+import SQLKit
+import Testing
+import VaporTesting
+
+/// `Store.write` on SQLite groups the writes waiting at a moment into one transaction, each in its own savepoint; on
+/// PostgreSQL each is its own transaction. Either way every write is atomic with its audit event, a failing write
+/// leaves nothing behind, and the audit chain stays one unbroken sequence.
+@Suite("Group commit")
+struct GroupCommitTests {
+    struct Refused: Error {}
+
+    @Test func concurrentWritesEachAtomicWithTheirAuditEvent() async throws {
+        try await withTestApp { env in
+            let app = env.app
+            let before = try await AuditEvent.query(on: env.db).count()
+            let counterBefore = try await Counters.value("group-commit-test", on: env.db)
+            // 40 writes at once; every fourth appends its audit event and bumps the counter, then fails.
+            let outcomes = await withTaskGroup(of: Bool.self) { group in
+                for i in 0..<40 {
+                    group.addTask {
+                        do {
+                            try await Store.write(app) { db in
+                                _ = try await Counters.next("group-commit-test", on: db)
+                                try await AuditLog.append(on: db, at: Date(timeIntervalSince1970: 1_790_000_000), actor: .system,
+                                                          action: "test", entityType: "group_commit", entityID: "\(i)")
+                                if i % 4 == 3 { throw Refused() }
+                            }
+                            return true
+                        } catch {
+                            return false
+                        }
+                    }
+                }
+                var ok = 0
+                for await success in group where success { ok += 1 }
+                return ok
+            }
+            #expect(outcomes == 30)
+            #expect(try await AuditEvent.query(on: env.db).count() == before + 30)
+            #expect(try await Counters.value("group-commit-test", on: env.db) == counterBefore + 30)
+            let failedIDs = try await AuditEvent.query(on: env.db).filter(\.$entityType == "group_commit").all().map(\.entityID)
+            #expect(Set(failedIDs).count == 30)
+            #expect(failedIDs.allSatisfy { (Int($0) ?? 3) % 4 != 3 })
+            let verified = try await AuditVerifier.verify(on: env.db)
+            #expect(verified.problem == nil)
+            #expect(verified.checked == before + 30)
+        }
+    }
+
+    @Test func aWriteIsVisibleWhenItsCallerHearsOfIt() async throws {
+        try await withTestApp { env in
+            let app = env.app
+            // Each caller reads its own write back at once (on another connection): it was committed before the return.
+            let seen = try await withThrowingTaskGroup(of: Bool.self) { group in
+                for i in 0..<20 {
+                    group.addTask {
+                        let n = try await Store.write(app) { db in try await Counters.next("visible-\(i)", on: db) }
+                        return try await Counters.value("visible-\(i)", on: app.db) == n
+                    }
+                }
+                var all = 0
+                for try await s in group where s { all += 1 }
+                return all
+            }
+            #expect(seen == 20)
+        }
+    }
+}
+
+extension Counters {
+    /// The current value of a counter (0 if it was never used); for tests.
+    static func value(_ name: String, on db: any Database) async throws -> Int {
+        let row = try await db.sql.raw("SELECT value FROM counters WHERE name = \(bind: name)").first()
+        return Int(try row?.decode(column: "value", as: Int64.self) ?? 0)
+    }
+}
