@@ -130,6 +130,8 @@ private struct ImportRun {
             problems.append(ImportProblem(sheet: sheets.first?.name ?? "", row: 1, column: "",
                                           reason: "no sheet with the header row of 合同, 模板1 or 模板2 (see `lvyue export contracts`)"))
         }
+        // Issue #8: a job's progress counts the rows to check.
+        ProgressReporter.current?.expect(byKind.values.joined().map { $0.rows.dropFirst().filter { $0.contains { !$0.isEmpty } }.count }.reduce(0, +))
         // Contracts first: the other sheets name them by number.
         for sheet in byKind[.contracts] ?? [] { try await importContracts(sheet) }
         for sheet in byKind[.responsibilities] ?? [] { try await importResponsibilities(sheet) }
@@ -147,6 +149,7 @@ private struct ImportRun {
         guard table.problems.isEmpty else { return }
         var seen: [String: Int] = [:]
         for (row, number) in table.rows {
+            try await ProgressReporter.current?.advance(1)  // issue #8
             var p = RowProblems(sheet: sheet.name, row: number)
             let contractNo = row["合同编号"]
             if !contractNo.isEmpty, let first = seen[contractNo] {
@@ -199,6 +202,7 @@ private struct ImportRun {
         problems += table.problems
         guard table.problems.isEmpty else { return }
         for (row, number) in table.rows {
+            try await ProgressReporter.current?.advance(1)  // issue #8
             var p = RowProblems(sheet: sheet.name, row: number)
             let contract = try await contract(row["合同编号"], &p)
             let departmentID = department(row["责任部门"], "责任部门", &p, required: true)
@@ -263,6 +267,7 @@ private struct ImportRun {
         problems += table.problems
         guard table.problems.isEmpty else { return }
         for (row, number) in table.rows {
+            try await ProgressReporter.current?.advance(1)  // issue #8
             var p = RowProblems(sheet: sheet.name, row: number)
             let contract = try await contract(row["合同编号"], &p)
             var weight: Double?
