@@ -1,6 +1,7 @@
 /// When a long task's progress is worth writing down (issue #8): not per row, but each time the done count has moved by
-/// at least 1 % of the total or by `rows` rows since the last write, whichever comes first — and always at the end.
-/// A job's progress row is then written at most about a hundred times however large the work.
+/// at least `rows` rows and at least 1 % of the total since the last write — and always when the work is all done.
+/// A job's progress row is then written at most about a hundred times however large the work, and a small job's only
+/// at its end.
 public struct ProgressThrottle: Sendable, Equatable {
     public let rows: Int
     public private(set) var done = 0
@@ -15,7 +16,7 @@ public struct ProgressThrottle: Sendable, Equatable {
     /// `n` more items done; true when this is the moment to write `done`/`total`.
     public mutating func advance(_ n: Int) -> Bool {
         done += max(0, n)
-        let step = min(rows, max(1, total / 100))
+        let step = max(rows, total / 100)
         if done - written >= step || (total > 0 && done >= total && written < done) {
             written = done
             return true

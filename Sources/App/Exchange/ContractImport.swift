@@ -66,12 +66,16 @@ enum ContractImport {
         let token = app.deps.randomToken
         // Accounts created for named people get an unusable random password; hashed before the transaction.
         let placeholderHash = try await Passwords.hash(token(), app: app)
+        // The transaction's body runs in a task of the database's own: the caller's progress listener (issue #8) goes in by hand.
+        let progress = ProgressReporter.current
         do {
             return try await Store.write(app) { db in
-                var run = ImportRun(db: db, now: now, actor: actor, newID: newID, placeholderHash: placeholderHash)
-                let result = try await run.perform(sheets, dryRun: dryRun)
-                if dryRun || !result.ok { throw Rollback(result: result) }
-                return result
+                try await ProgressReporter.$current.withValue(progress) {
+                    var run = ImportRun(db: db, now: now, actor: actor, newID: newID, placeholderHash: placeholderHash)
+                    let result = try await run.perform(sheets, dryRun: dryRun)
+                    if dryRun || !result.ok { throw Rollback(result: result) }
+                    return result
+                }
             }
         } catch let r as Rollback {
             return r.result

@@ -66,12 +66,20 @@ extension ProgressReporter {
 /// Progress of running jobs kept in memory as well as in their rows: a contract import holds SQLite's one write
 /// transaction while it runs, so its progress cannot be written to the database until it ends; the status of a job
 /// running in this process is read from here first.
+/// A cancel asked for in this process is noted here too: such an import cannot read its row until it ends, so it
+/// learns of the cancel from here, stops and rolls back — and the cancel's own write then gets its turn.
 final class JobLiveProgress: Sendable {
     private let values = NIOLockedValueBox<[UUID: (done: Int, total: Int)]>([:])
+    private let cancels = NIOLockedValueBox<Set<UUID>>([])
 
     func set(_ id: UUID, done: Int, total: Int) { values.withLockedValue { $0[id] = (done, total) } }
     func get(_ id: UUID) -> (done: Int, total: Int)? { values.withLockedValue { $0[id] } }
-    func remove(_ id: UUID) { values.withLockedValue { $0[id] = nil } }
+    func remove(_ id: UUID) {
+        values.withLockedValue { $0[id] = nil }
+        cancels.withLockedValue { _ = $0.remove(id) }
+    }
+    func requestCancel(_ id: UUID) { cancels.withLockedValue { _ = $0.insert(id) } }
+    func cancelRequested(_ id: UUID) -> Bool { cancels.withLockedValue { $0.contains(id) } }
 }
 
 extension Application {

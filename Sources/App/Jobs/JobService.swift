@@ -120,8 +120,7 @@ enum JobService {
     static func progress(_ app: Application, _ id: UUID, done: Int, total: Int, memoryOnly: Bool) async throws {
         app.jobProgress.set(id, done: done, total: total)
         if memoryOnly {
-            let row = try await app.db.sql.raw("SELECT status FROM jobs WHERE id = \(bind: id)").first()
-            if try row?.decode(column: "status", as: String.self) != JobStatus.running.rawValue { throw JobCancelled() }
+            if app.jobProgress.cancelRequested(id) { throw JobCancelled() }
             return
         }
         let now = app.deps.now()
@@ -203,6 +202,7 @@ enum JobService {
     static func cancel(_ app: Application, _ id: UUID, user: User, expectedVersion: Int?) async throws -> JobResponse {
         let job = try await find(app, id, for: user)
         if job.status.isFinished { throw AppError.conflict(code: "job_finished", message: "the job has already \(job.status.rawValue)") }
+        if job.status == .running { app.jobProgress.requestCancel(id) }
         return try await finishAs(app, id, status: .cancelled, error: nil, action: "cancel", from: [.queued, .running], actor: user.actor,
                                   expectedVersion: expectedVersion)
     }
