@@ -14,6 +14,7 @@ import os
 import re
 import shutil
 import tempfile
+import time
 import zipfile
 from zoneinfo import ZoneInfo
 
@@ -151,6 +152,31 @@ def check_xlsx(path, sheet_header=None):
     return wb
 
 
+def run_job_and_download(j, suffix, title, timeout=60):
+    """On a job's start page: start it, watch its page (the bar moves by itself with JavaScript) until the download
+    link shows, and download the result."""
+    j.click_and_wait(j.css("main form button[type=submit]"))
+    if not re.fullmatch(r"/jobs/[0-9a-f-]{36}", j.path):
+        raise JourneyFailure(f"starting the job went to {j.where()}, not a job page")
+    j.see(title)
+    if not j.all("main progress.job-bar"):
+        raise JourneyFailure(f"{j.where()}: the job page has no progress bar")
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        links = j.all("main .job-result a[download]")
+        if links:
+            break
+        state = " ".join(e.text for e in j.all("main .job-state"))
+        if "失败" in state or "已取消" in state:
+            raise JourneyFailure(f"{j.where()}: the job ended as {state!r}")
+        time.sleep(0.5)
+    else:
+        raise JourneyFailure(f"{j.where()}: the job was not done after {timeout} s")
+    j.see("已完成", "100%")
+    j.step(f"job done: {title}")
+    return j.download(links[0], suffix)
+
+
 def run(ctx):
     today = datetime.datetime.now(ZoneInfo("Asia/Shanghai")).date()
     year, q, start = quarter_of(today)
@@ -237,8 +263,12 @@ def walk(ctx, api, current, previous, downloads):
     j.see("建立关键物料双供应商，交期前两周逐周确认")
     j.step("the action in the report")
 
-    # The report's workbook, downloaded from the page's button.
-    path = j.download(j.css("main .page-head a[href*='/reports/quarterly/xlsx']"), ".xlsx")
+    # The report's workbook: the page's button starts a background job (issue #8) whose page shows the bar, then the
+    # download link.
+    j.click_and_wait(j.css("main .page-head a[href*='/jobs/new?kind=quarterly_report']"))
+    j.see(f"季度报告工作簿 {current}")
+    j.step("report workbook start page")
+    path = run_job_and_download(j, ".xlsx", f"季度报告工作簿 {current}")
     wb = check_xlsx(path)
     if wb is not None:
         cells = [c for row in wb.worksheets[0].iter_rows(values_only=True) for c in row]
@@ -256,9 +286,9 @@ def walk(ctx, api, current, previous, downloads):
     button = next((b for b in j.all("main form.filters button") if b.text.strip() == "导出 Excel"), None)
     if button is None:
         raise JourneyFailure("the service desk has no 导出 Excel button")
-    path = j.download(button, ".xlsx")
-    if j.path != "/service":
-        raise JourneyFailure(f"the export left the desk for {j.where()}")
+    j.click_and_wait(button)
+    j.see("导出 模板4 后期服务需求处理记录表（XLSX）")
+    path = run_job_and_download(j, ".xlsx", "导出 模板4")
     wb = check_xlsx(path, REQUEST_HEADER)
     if wb is not None:
         rows = wb.worksheets[0].max_row - 1

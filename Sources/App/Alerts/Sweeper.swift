@@ -93,6 +93,7 @@ enum Sweeper {
         report.inspectionsOpened = service.inspectionsOpened
         try await TemplateLibrary.activateDue(app, actor: actor)  // issue #7: template versions whose date has arrived
         report.actionsOverdue = try await ImprovementActionSweeper.runOnce(app, ctx: ctx, lockKey: key)  // issue #7
+        try await JobService.sweep(app)  // issue #8: abandoned jobs fail, results older than a week are removed
         let sent = try await DeliveryWorker.runOnce(app)
         report.deliveriesSent = sent.sent
         report.deliveriesFailed = sent.failed

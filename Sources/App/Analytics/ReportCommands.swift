@@ -42,17 +42,24 @@ struct QuarterlyReportCommand: AsyncCommand {
         }
         let lang = signature.lang.flatMap(Lang.init(tag:)) ?? .zhCN
         let t = Localization.shared.strings(lang)
-        let r = try await QuarterlyReportService.report(params.quarter, filters: params.filters, on: app.db, now: app.deps.now())
-        let data: Data
-        switch format {
-        case "json":
-            data = try JSONCoding.encoder.encode(r)
-        case "xlsx":
-            data = try ReportWorkbook.workbook(r, t).data()
-        default:
-            let css = (try? String(contentsOfFile: Resources.publicDirectory + "css/report.css", encoding: .utf8)) ?? ""
-            let filters = try await ReportWebController.filterText(params.filters, t, on: app.db)
-            data = Data(ReportDocument.document(r, t, filterText: filters, inlineCSS: css).utf8)
+        // Issue #8: a bar on a terminal (the figures, then the file); nothing more when piped.
+        let (r, data) = try await ProgressReporter.withTerminalBar("report \(params.quarter)") { () async throws -> (QuarterlyReport, Data) in
+            ProgressReporter.current?.expect(2)
+            let r = try await QuarterlyReportService.report(params.quarter, filters: params.filters, on: app.db, now: app.deps.now())
+            try await ProgressReporter.current?.advance(1)
+            let data: Data
+            switch format {
+            case "json":
+                data = try JSONCoding.encoder.encode(r)
+            case "xlsx":
+                data = try ReportWorkbook.workbook(r, t).data()
+            default:
+                let css = (try? String(contentsOfFile: Resources.publicDirectory + "css/report.css", encoding: .utf8)) ?? ""
+                let filters = try await ReportWebController.filterText(params.filters, t, on: app.db)
+                data = Data(ReportDocument.document(r, t, filterText: filters, inlineCSS: css).utf8)
+            }
+            try await ProgressReporter.current?.advance(1)
+            return (r, data)
         }
         if let out = signature.out {
             do { try data.write(to: URL(fileURLWithPath: out)) } catch { throw CLIError("cannot write \(out): \(error.localizedDescription)") }

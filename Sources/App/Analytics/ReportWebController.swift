@@ -86,7 +86,7 @@ struct ReportWebController {
                 + lookups.departments.map { OptionView(value: $0.id.formValue, label: $0.name, selected: $0.id == p.filters.departmentId) },
             categories: t.options("contract_category", ContractCategory.self, selected: p.filters.category?.rawValue, blank: t["rpt_all"]),
             header: ReportDocument.header(r, t, filterText: try await Self.filterText(p.filters, t, on: req.db)), body: body,
-            printURL: ReportSitePaths.print.path + "?" + Self.query(p), xlsxURL: ReportSitePaths.xlsx.path + "?" + Self.query(p),
+            printURL: ReportSitePaths.print.path + "?" + Self.query(p), xlsxURL: "/jobs/new?kind=quarterly_report&" + Self.query(p),  // issue #8: a job
             canFreeze: Permissions.allows(role, .create, .report), canRefreeze: Permissions.allows(role, .update, .report) && Permissions.allows(role, .delete, .report),
             frozen: r.frozen, closed: p.quarter.end(in: JSONCoding.displayTimeZone) <= req.now,
             customerId: p.filters.customerId?.formValue ?? "", departmentId: p.filters.departmentId?.formValue ?? "",

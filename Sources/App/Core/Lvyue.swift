@@ -19,6 +19,7 @@ public enum Lvyue {
             if command == "serve" {
                 try await prepare(app, demo: demo)
                 app.lifecycle.use(SweeperLifecycle())
+                app.lifecycle.use(JobRunnerLifecycle())  // issue #8
             }
             try await app.execute()
         } catch let error as CLIError {

@@ -100,6 +100,7 @@ enum Migrations {
         // Quarterly report and improvement actions (issue #7)
         app.migrations.add(CreateAnalytics())
         app.migrations.add(AddResourceLoadIndexes())  // issue #10: load view and resource status at scale
+        app.migrations.add(CreateJobs())  // issue #8
     }
 }
 

@@ -23,6 +23,7 @@ func routes(_ app: Application) throws {
     app.get("feeds", ":token", use: FeedController.serve)  // issue #10: secret calendar URLs, no session
     ExchangeRoutes.register(api: authed)  // issue #7: exports and imports of the standard's forms
     try authed.register(collection: ReportAPIController())  // issue #7
+    try authed.register(collection: JobAPIController())  // issue #8: background jobs with progress
 
     try WebRoutes.register(on: app)
 }

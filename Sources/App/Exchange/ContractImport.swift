@@ -66,12 +66,16 @@ enum ContractImport {
         let token = app.deps.randomToken
         // Accounts created for named people get an unusable random password; hashed before the transaction.
         let placeholderHash = try await Passwords.hash(token(), app: app)
+        // The transaction's body runs in a task of the database's own: the caller's progress listener (issue #8) goes in by hand.
+        let progress = ProgressReporter.current
         do {
             return try await Store.write(app) { db in
-                var run = ImportRun(db: db, now: now, actor: actor, newID: newID, placeholderHash: placeholderHash)
-                let result = try await run.perform(sheets, dryRun: dryRun)
-                if dryRun || !result.ok { throw Rollback(result: result) }
-                return result
+                try await ProgressReporter.$current.withValue(progress) {
+                    var run = ImportRun(db: db, now: now, actor: actor, newID: newID, placeholderHash: placeholderHash)
+                    let result = try await run.perform(sheets, dryRun: dryRun)
+                    if dryRun || !result.ok { throw Rollback(result: result) }
+                    return result
+                }
             }
         } catch let r as Rollback {
             return r.result
@@ -130,6 +134,8 @@ private struct ImportRun {
             problems.append(ImportProblem(sheet: sheets.first?.name ?? "", row: 1, column: "",
                                           reason: "no sheet with the header row of 合同, 模板1 or 模板2 (see `lvyue export contracts`)"))
         }
+        // Issue #8: a job's progress counts the rows to check.
+        ProgressReporter.current?.expect(byKind.values.joined().map { $0.rows.dropFirst().filter { $0.contains { !$0.isEmpty } }.count }.reduce(0, +))
         // Contracts first: the other sheets name them by number.
         for sheet in byKind[.contracts] ?? [] { try await importContracts(sheet) }
         for sheet in byKind[.responsibilities] ?? [] { try await importResponsibilities(sheet) }
@@ -147,6 +153,7 @@ private struct ImportRun {
         guard table.problems.isEmpty else { return }
         var seen: [String: Int] = [:]
         for (row, number) in table.rows {
+            try await ProgressReporter.current?.advance(1)  // issue #8
             var p = RowProblems(sheet: sheet.name, row: number)
             let contractNo = row["合同编号"]
             if !contractNo.isEmpty, let first = seen[contractNo] {
@@ -199,6 +206,7 @@ private struct ImportRun {
         problems += table.problems
         guard table.problems.isEmpty else { return }
         for (row, number) in table.rows {
+            try await ProgressReporter.current?.advance(1)  // issue #8
             var p = RowProblems(sheet: sheet.name, row: number)
             let contract = try await contract(row["合同编号"], &p)
             let departmentID = department(row["责任部门"], "责任部门", &p, required: true)
@@ -263,6 +271,7 @@ private struct ImportRun {
         problems += table.problems
         guard table.problems.isEmpty else { return }
         for (row, number) in table.rows {
+            try await ProgressReporter.current?.advance(1)  // issue #8
             var p = RowProblems(sheet: sheet.name, row: number)
             let contract = try await contract(row["合同编号"], &p)
             var weight: Double?

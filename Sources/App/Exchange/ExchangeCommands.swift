@@ -53,7 +53,10 @@ struct ExportCommand: AsyncCommand {
         let file: ExportFile
         do {
             let filter = try ExportFilter(form, values)
-            file = try await ExportService.file(form, filter, format: format, on: app.db, now: app.deps.now())
+            // Issue #8: a bar on a terminal; nothing more when piped.
+            file = try await ProgressReporter.withTerminalBar("export \(form.rawValue)") {
+                try await ExportService.file(form, filter, format: format, on: app.db, now: app.deps.now())
+            }
         } catch let e as AppError {
             throw CLIError(e.fields.isEmpty ? e.message : e.fields.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }.joined(separator: "; "))
         }
@@ -127,7 +130,9 @@ struct ImportContractsCommand: AsyncCommand {
         let sheets: [ImportSheet]
         do { sheets = try ContractImport.sheets(from: files) } catch let e as ImportFileError { throw CLIError(e.description) }
         let actor = Actor(id: nil, name: "import (cli)")
-        let result = try await ContractImport.run(app, actor: actor, sheets: sheets, dryRun: signature.dryRun)
+        let result = try await ProgressReporter.withTerminalBar(signature.dryRun ? "check contracts" : "import contracts") {  // issue #8
+            try await ContractImport.run(app, actor: actor, sheets: sheets, dryRun: signature.dryRun)
+        }
         for name in result.ignoredSheets { context.console.print("ignored sheet \(name): its header row is not 合同, 模板1 or 模板2") }
         if !result.problems.isEmpty {
             context.console.print("sheet\trow\tcolumn\treason")

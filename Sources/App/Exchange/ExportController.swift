@@ -87,7 +87,8 @@ struct ExportController {
     }
 
     func register(web: any RoutesBuilder) {
-        web.get(ExchangePaths.export.components, use: download)
+        // Issue #8: the list pages' buttons start a background job (a start page, then the job's progress and its file).
+        web.get(ExchangePaths.export.components, use: JobWebController.startExport)
     }
 
     @Sendable func download(req: Request) async throws -> Response {

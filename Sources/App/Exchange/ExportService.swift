@@ -326,11 +326,15 @@ enum ExportService {
     }
 
     /// Runs the sorted query a page at a time.
+    /// A job or a terminal listening (`ProgressReporter.current`) hears of the rows to come and of each page done.
     static func paged<M: Model>(_ q: QueryBuilder<M>, _ body: ([M]) async throws -> Void) async throws {
+        let progress = ProgressReporter.current
+        if let progress { progress.expect(try await q.copy().count()) }
         var offset = 0
         while true {
             let page = try await q.copy().range(offset..<(offset + pageSize)).all()
             if !page.isEmpty { try await body(page) }
+            try await progress?.advance(page.count)
             if page.count < pageSize { return }
             offset += pageSize
         }

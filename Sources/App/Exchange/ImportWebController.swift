@@ -67,9 +67,11 @@ struct ImportWebController {
             return try await WebView.render(req, "exchange/import", title: t["exchange_import_title"],
                                             Self.page(req, dryRun: dryRun, error: e.description), status: .unprocessableEntity)
         }
-        let result = try await ContractImport.run(req.application, actor: req.actor, sheets: sheets, dryRun: dryRun)
-        return try await WebView.render(req, "exchange/import", title: t["exchange_import_title"],
-                                        Self.page(req, dryRun: dryRun || !result.ok, result: result),
-                                        status: result.ok ? .ok : .unprocessableEntity)
+        _ = sheets
+        // Issue #8: the import runs as a background job; its page shows the progress, then this report.
+        let params = try JobWork.validate(.contractImport, ["dry_run": dryRun ? "true" : "false", "filename": String(file.filename.prefix(200))])
+        let job = try await JobService.create(req.application, actor: req.actor, kind: .contractImport, params: params,
+                                              input: Data(file.data.readableBytesView))
+        return req.redirect(to: JobPaths.page(job.id), redirectType: .normal)
     }
 }

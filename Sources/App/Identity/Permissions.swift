@@ -15,6 +15,8 @@ enum Resource: String, CaseIterable, Sendable {
     case resourcePlan, resourceCapacity, riskReview, calendarFeed
     // Quarterly report and improvement actions (issue #7)
     case report, improvementAction
+    // Background jobs: exports, reports, imports with progress (issue #8)
+    case job
 }
 
 enum Action: String, CaseIterable, Sendable {
@@ -33,6 +35,7 @@ enum Permissions {
         if let templates = TemplatePermissions.rule(role, action, resource) { return templates }
         if let resources = ResourcePermissions.rule(role, action, resource) { return resources }
         if let analytics = AnalyticsPermissions.rule(role, action, resource) { return analytics }
+        if let jobs = JobPermissions.rule(role, action, resource) { return jobs }  // issue #8
         switch role {
         case .administrator:
             return true

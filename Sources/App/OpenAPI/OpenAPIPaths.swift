@@ -57,6 +57,7 @@ enum Paths {
         for (path, methods) in ResourcePaths.all { for (m, op) in methods { add(path, m, op) } }  // issue #10
         for (path, methods) in ExchangePaths.api { for (m, op) in methods { add(path, m, op) } }  // issue #7
         for (path, methods) in AnalyticsPaths.all { for (m, op) in methods { add(path, m, op) } }  // issue #7
+        for (path, methods) in JobPaths.api { for (m, op) in methods { add(path, m, op) } }  // issue #8
         return paths
     }
 

@@ -109,6 +109,7 @@ enum Schemas {
             ResourceSchemas.all,  // issue #10
             ExchangeSchemas.all,  // issue #7
             AnalyticsSchemas.all,  // issue #7
+            JobSchemas.all,  // issue #8
         ].reduce(into: [:]) { all, part in all.merge(part) { first, _ in first } }
     }
 }

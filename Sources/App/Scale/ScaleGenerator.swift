@@ -53,37 +53,8 @@ struct ScaleRandom: RandomNumberGenerator {
     }
 }
 
-/// Progress on standard error: a bar redrawn in place on a terminal, a line per phase otherwise.
-final class ScaleProgress {
-    let total: Int
-    private(set) var done = 0
-    private var lastDrawn = -1
-    private let tty = isatty(2) != 0
-    private let started = Date()
-
-    init(total: Int) { self.total = total }
-
-    func advance(_ n: Int, _ phase: String) {
-        done += n
-        guard total > 0 else { return }  // a silent run (tests)
-        let percent = total == 0 ? 100 : min(100, done * 100 / total)
-        guard percent != lastDrawn else { return }
-        lastDrawn = percent
-        if tty {
-            let width = 30
-            let filled = percent * width / 100
-            let bar = String(repeating: "█", count: filled) + String(repeating: "░", count: width - filled)
-            let line = String(format: "\r%@ %3d%%  %-22@ %6.0fs", bar, percent, phase as NSString, Date().timeIntervalSince(started))
-            FileHandle.standardError.write(Data(line.utf8))
-        } else if percent % 10 == 0 {
-            FileHandle.standardError.write(Data("\(percent)% \(phase)\n".utf8))
-        }
-    }
-
-    func finish() {
-        if tty { FileHandle.standardError.write(Data("\n".utf8)) }
-    }
-}
+/// The generator's progress bar is the one the long commands share (`TerminalProgress`).
+typealias ScaleProgress = TerminalProgress
 
 /// Fills an empty database with a realistic, deterministic data set of size S, M or L: three years of contracts
 /// with milestones (late ones with causes), payment nodes, service plans, service requests in every state with

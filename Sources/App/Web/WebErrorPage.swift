@@ -66,5 +66,6 @@ enum WebRoutes {
         ResourceWebController().register(on: authed)  // issue #10: resource plans, load, risk reviews, calendar feeds
         ExchangeRoutes.register(web: authed)  // issue #7: export buttons, contract import
         ReportWebController().register(on: authed)  // issue #7: quarterly report, improvement actions
+        JobWebController().register(on: authed)  // issue #8: background jobs, their progress and results
     }
 }

@@ -23,6 +23,7 @@ struct NavItem: Encodable, Sendable {
         ("nav_feeds", ResourceSitePaths.feeds, .calendarFeed),
         ("nav_report", ReportSitePaths.report, .report),  // issue #7
         ("nav_actions", ReportSitePaths.actions, .improvementAction),
+        ("nav_jobs", JobPaths.list, .job),  // issue #8
     ]
 
     static func visible(to role: Role?, currentPath: String, _ t: Strings) -> [NavItem] {
