@@ -128,7 +128,7 @@ import VaporTesting
             // the service desk and the alerts have their own first step
             let desk = try await browser.get("/service")
             #expect(desk.html.contains("No service requests yet — record the first one below."))
-            #expect(desk.html.contains(#"href="#new-request""#))
+            #expect(desk.html.contains(##"href="#new-request""##))
             let alerts = try await browser.get("/alerts")
             #expect(alerts.html.contains("No alerts — nothing has fired."))
         }
