@@ -2,8 +2,11 @@
 engineer; the engineer, on a phone-sized window (375 px), ticks the checklist and resolves it; the customer signs off
 and rates the service through the one-time link; the desk records the follow-up call (模板4 后期服务需求处理记录表)."""
 
+import base64
 import datetime
+import os
 import re
+import tempfile
 from zoneinfo import ZoneInfo
 
 from journey import PHONE, DESKTOP, Api, Journey, JourneyFailure
@@ -71,6 +74,19 @@ def run(ctx):
     j.step("engineer's requests on a phone")
     j.click_link(number)
     j.step("request on a phone")
+    # One tap per step: the next steps of the process are buttons above the full form.
+    for button, status in (("响应", "已响应"), ("派工", "已派工"), ("到达现场", "已到场")):
+        j.press(button)
+        j.see(status, selector="main h1")
+    j.step("one-tap steps to on site")
+    # A photo of the machine, taken with the phone's camera (a file input with capture).
+    photo = os.path.join(tempfile.mkdtemp(), "spindle.png")
+    with open(photo, "wb") as f:
+        f.write(base64.b64decode("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg=="))
+    j.css("#files input[type=file]").send_keys(photo)
+    j.submit("#files form[enctype='multipart/form-data']")
+    j.see("spindle.png", selector="#files")
+    j.step("photo uploaded")
     ticks = len(j.all(".svc-checklist li"))
     if ticks == 0:
         raise JourneyFailure("the request has no checklist")

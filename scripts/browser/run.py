@@ -14,6 +14,7 @@ JOURNEYS = [
     ("d", "d_report"),        # quarterly report: figures against the API, print, improvement action, XLSX downloads
     ("e", "e_language"),      # switch language
     ("f", "f_no_javascript"), # forms and links with JavaScript off
+    ("g", "g_lists"),         # lists: search, sort, filter, empty state; a dashboard counter to its list
 ]
 
 

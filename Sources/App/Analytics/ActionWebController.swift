@@ -21,9 +21,24 @@ extension ReportWebController {
     }
 
     struct ActionsPage: Encodable, Sendable {
+        var list: ListView
         var rows: [ActionRowView]
         var newURL: String?
-        var filters: [OptionView]
+    }
+
+    /// The improvement actions on the shared list mechanism; `status=open` (the default) is planned or in progress.
+    static func listSpec(_ t: Strings, newURL: String?) -> ListSpec {
+        ListSpec(
+            path: ReportSitePaths.actions.path,
+            columns: [.sortable(t["ia_quarter"], "quarter", .field("quarter")), .sortable(t["ia_finding"], "finding", .field("finding")),
+                      .plain(t["ia_measure"]), .plain(t["ia_department"]), .sortable(t["ia_due"], "due_on", .field("due_on")),
+                      .sortable(t["ia_status"], "status", .field("status")), .plain(t["ia_review"]), .actions(t["sys_col_actions"])],
+            defaultSort: "due_on",
+            filters: [ListFilterSpec(name: "status", label: t["ia_status"],
+                                     options: [("open", t["ia_open"]), ("", t["ia_all"])] + ActionStatus.allCases.map { ($0.rawValue, t["ia_status." + $0.rawValue]) },
+                                     defaultValue: "open")],
+            searchPlaceholder: t["list_actions_search"],
+            emptyText: t["list_empty_actions"], emptyActionLabel: newURL == nil ? nil : t["ia_new"], emptyActionURL: newURL)
     }
 
     static let actionSpec: [(String, FormBody.Kind)] = [
@@ -35,14 +50,19 @@ extension ReportWebController {
         try Permissions.require(req, .read, .improvementAction)
         let t = req.strings
         let user = try req.user
-        let status = req.query[String.self, at: "status"] ?? "open"
-        let q = ImprovementAction.query(on: req.db)
-        if status == "open" { q.filter(\.$status ~~ [.planned, .inProgress]) } else if let s = ActionStatus(rawValue: status) { q.filter(\.$status == s) }
-        let rows = try await q.sort(\.$dueOn).sort(\.$id).limit(500).all()
+        let newURL = Permissions.allows(user.role, .create, .improvementAction) ? ReportSitePaths.actionNew.path : nil
+        let db = req.db
+        let (rows, list) = try await ListQuery.run(req, Self.listSpec(t, newURL: newURL), base: { ImprovementAction.query(on: db) },
+                                                   search: ["finding", "measure", "quarter"]) { q, s in
+            if s.value("status") == "open" { q.filter(\.$status ~~ [.planned, .inProgress]) } else if let v = s.value("status"), let st = ActionStatus(rawValue: v) {
+                q.filter(\.$status == st)
+            }
+        }
         let lookups = try await Lookups.load(on: req.db, customers: false)
         let today = LocalDate(date: req.now, in: JSONCoding.displayTimeZone)
         let figureLabels = Dictionary(uniqueKeysWithValues: ReportFigureKeys.all.map { ($0, Self.figureLabel($0, t)) })
         let page = ActionsPage(
+            list: list,
             rows: rows.map { a in
                 ActionRowView(quarter: a.quarter, figure: a.figureKey.flatMap { figureLabels[$0] } ?? "—", finding: a.finding, measure: a.measure,
                               department: lookups.departments.name(a.ownerDepartmentID) ?? "—", owner: lookups.users.name(a.ownerID) ?? "—",
@@ -50,9 +70,7 @@ extension ReportWebController {
                               overdue: a.isOverdue(today: today), review: a.effectReview ?? "",
                               editURL: AnalyticsPermissions.mayUpdate(user, action: a) ? ReportSitePaths.actionEdit.path(a.id!) : nil)
             },
-            newURL: Permissions.allows(user.role, .create, .improvementAction) ? ReportSitePaths.actionNew.path : nil,
-            filters: [("open", t["ia_open"]), ("all", t["ia_all"])].map { OptionView(value: $0.0, label: $0.1, selected: $0.0 == status) }
-                + ActionStatus.allCases.map { OptionView(value: $0.rawValue, label: t["ia_status." + $0.rawValue], selected: $0.rawValue == status) })
+            newURL: newURL)
         return try await WebView.render(req, "reports/actions", title: t["ia_title"], page)
     }
 

@@ -137,7 +137,8 @@ enum ReportDocument {
             let typeBars = ReportCharts.bars(types.map { .init(label: zh ? $0.labelZh : $0.labelEn, value: Double($0.count), previous: Double($0.previous)) },
                                              max: Double(max(1, types.map { max($0.count, $0.previous) }.max() ?? 1)), unit: "",
                                              title: t["rpt_dimension.type"], previousLabel: prev, currentLabel: cur)
-            var breakdown = "<div class=\"table-wrap\"><table class=\"table rpt-table rpt-compact\"><thead><tr><th></th><th></th><th class=\"num\">\(ReportCharts.esc(cur))</th>"
+            var breakdown = "<div class=\"table-wrap\"><table class=\"table rpt-table rpt-compact\"><thead><tr><th><span class=\"vh\">\(ReportCharts.esc(t["list_col_dimension"]))</span></th>"
+                + "<th><span class=\"vh\">\(ReportCharts.esc(t["list_col_item"]))</span></th><th class=\"num\">\(ReportCharts.esc(cur))</th>"
                 + "<th class=\"num\">\(ReportCharts.esc(prev))</th></tr></thead><tbody>"
             for b in r.requestBreakdown where b.count > 0 || b.previous > 0 {
                 breakdown += "<tr><td>\(ReportCharts.esc(t["rpt_dimension." + b.dimension]))</td><td>\(ReportCharts.esc(zh ? b.labelZh : b.labelEn))</td>"

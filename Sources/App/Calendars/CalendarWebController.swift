@@ -18,14 +18,35 @@ enum CalendarWebPaths {
 struct CalendarListPage: Encodable, Sendable {
     struct Row: Encodable, Sendable { var url, id, name, zone, years: String; var builtin: Bool }
     var rows: [Row]
+    var list: ListView
 
-    static func query(on db: any Database) async throws -> CalendarListPage {
-        let rows = try await StoredCalendar.query(on: db).sort(\.$id).all().map { stored -> Row in
+    static func spec(_ t: Strings) -> ListSpec {
+        ListSpec(
+            path: CalendarWebPaths.list.path,
+            columns: [.sortable(t["calendar_id"], "id", .field("id")), .sortable(t["calendar_name"], "name", .field("name")),
+                      .plain(t["calendar_zone"]), .plain(t["calendar_statutory_years"])],
+            defaultSort: "id",
+            filters: [ListFilterSpec(name: "builtin", label: t["calendar_builtin"],
+                                     options: [("", t["list_any"]), ("yes", t["list_calendars_builtin"]), ("no", t["list_calendars_own"])])],
+            searchPlaceholder: t["list_calendars_search"],
+            emptyText: t["list_empty_calendars"])
+    }
+
+    static func query(_ req: Request) async throws -> CalendarListPage {
+        let db = req.db
+        let (found, list) = try await ListQuery.run(req, spec(req.strings), base: { StoredCalendar.query(on: db) }, search: ["id", "name"]) { q, s in
+            switch s.value("builtin") {
+            case "yes": q.filter(\.$builtin == true)
+            case "no": q.filter(\.$builtin == false)
+            default: break
+            }
+        }
+        let rows = try found.map { stored -> Row in
             let d = try stored.definition()
             return Row(url: CalendarWebPaths.show(stored.id ?? ""), id: stored.id ?? "", name: stored.name, zone: d.timeZone,
                        years: d.statutoryYears.map { $0.map(String.init).joined(separator: ", ") } ?? "—", builtin: stored.builtin)
         }
-        return CalendarListPage(rows: rows)
+        return CalendarListPage(rows: rows, list: list)
     }
 }
 
@@ -140,7 +161,7 @@ struct CalendarWebController {
 
     @Sendable func list(req: Request) async throws -> Response {
         try Permissions.require(req, .read, .calendar)
-        let page = try await CalendarListPage.query(on: req.db)
+        let page = try await CalendarListPage.query(req)
         return try await WebView.render(req, "calendars/list", title: req.strings["calendars_title"], page)
     }
 

@@ -4,7 +4,8 @@ import LvyueCore
 // Leaf contexts of the monitoring pages (issue #4): one struct per page, built from the same queries as the API.
 
 struct DashboardPage: Encodable, Sendable {
-    struct Counter: Encodable, Sendable { var label: String; var value: String; var alarm: Bool }
+    /// `url`: the list filtered to exactly what the counter counts (issue #8, `DashboardLinks`).
+    struct Counter: Encodable, Sendable { var label: String; var value: String; var alarm: Bool; var url: String? = nil }
     struct ContractRow: Encodable, Sendable {
         var number: String; var title: String; var url: String; var monitorURL: String
         var progressClass: String; var progressText: String; var summary: String; var late: Bool; var stale: Bool; var lastUpdate: String
@@ -30,15 +31,16 @@ struct DashboardPage: Encodable, Sendable {
         let c = d.counts
         func rate(_ v: Double?) -> String { v.map { "\(Int($0.rounded()))%" } ?? "—" }
         counters = [
-            Counter(label: t["mon_c_contracts"], value: "\(c.contractsMonitored)", alarm: false),
-            Counter(label: t["mon_c_delayed"], value: "\(c.milestonesDelayed)", alarm: c.milestonesDelayed > 0),
+            Counter(label: t["mon_c_contracts"], value: "\(c.contractsMonitored)", alarm: false, url: DashboardLinks.monitoredContracts),
+            Counter(label: t["mon_c_delayed"], value: "\(c.milestonesDelayed)", alarm: c.milestonesDelayed > 0, url: DashboardLinks.lateSection),
             Counter(label: t["mon_c_on_time_rate"], value: rate(c.onTimeRate), alarm: false),
             Counter(label: t["mon_c_delay_rate"], value: rate(c.delayRate), alarm: (c.delayRate ?? 0) > 0),
-            Counter(label: t["mon_c_payments_overdue"], value: "\(c.paymentsOverdue)", alarm: c.paymentsOverdue > 0),
-            Counter(label: t["mon_c_risks_fired"], value: "\(c.risksFired)", alarm: c.risksFired > 0),
-            Counter(label: t["mon_c_alerts_open"], value: "\(c.alertsOpen)", alarm: c.alertsBreach > 0),
-            Counter(label: t["mon_c_escalations_open"], value: "\(c.escalationsOpen)", alarm: false),
-            Counter(label: t["mon_c_stale"], value: "\(c.staleContracts)", alarm: c.staleContracts > 0),
+            Counter(label: t["mon_c_payments_overdue"], value: "\(c.paymentsOverdue)", alarm: c.paymentsOverdue > 0, url: DashboardLinks.paymentsSection),
+            Counter(label: t["mon_c_risks_fired"], value: "\(c.risksFired)", alarm: c.risksFired > 0, url: DashboardLinks.risksSection),
+            Counter(label: t["mon_c_alerts_open"], value: "\(c.alertsOpen)", alarm: c.alertsBreach > 0, url: DashboardLinks.openAlerts),
+            Counter(label: t["list_c_alerts_red"], value: "\(c.alertsBreach)", alarm: c.alertsBreach > 0, url: DashboardLinks.redAlerts),
+            Counter(label: t["mon_c_escalations_open"], value: "\(c.escalationsOpen)", alarm: false, url: DashboardLinks.openEscalations),
+            Counter(label: t["mon_c_stale"], value: "\(c.staleContracts)", alarm: c.staleContracts > 0, url: DashboardLinks.progressSection),
         ]
         let zh = t.lang == .zhCN
         contracts = d.contracts.map {
@@ -115,9 +117,7 @@ struct AlertRow: Encodable, Sendable {
 }
 
 struct AlertsPage: Encodable, Sendable {
-    var showAll: Bool
-    var allURL: String
-    var openURL: String
+    var list: ListView
     var rows: [AlertRow]
 }
 
@@ -152,6 +152,7 @@ struct EscalationRow: Encodable, Sendable {
 }
 
 struct EscalationsPage: Encodable, Sendable {
+    var list: ListView
     var rows: [EscalationRow]
 }
 
@@ -199,6 +200,7 @@ struct InboxRow: Encodable, Sendable {
 }
 
 struct InboxPage: Encodable, Sendable {
+    var list: ListView
     var unread: Int
     var rows: [InboxRow]
 }

@@ -46,14 +46,13 @@ struct MonitoringWebController {
     @Sendable func alerts(req: Request) async throws -> Response {
         try Permissions.require(req, .read, .alert)
         let t = req.strings
-        let showAll = req.query[String.self, at: "status"] == "all"
-        let q = Alert.query(on: req.db)
-        if !showAll { q.filter(\.$status != .resolved) }
-        let rows = try await q.sort(\.$firedAt, .descending).limit(200).all()
+        let db = req.db
+        let (rows, list) = try await ListQuery.run(req, MonitorLists.alerts(t), base: { Alert.query(on: db) }, search: ["title", "reason"]) {
+            MonitorLists.filterAlerts($0, $1)
+        }
         let canAct = Permissions.allows(try req.user.role, .update, .alert)
         let canEscalate = Permissions.allows(try req.user.role, .create, .escalation)
-        let page = AlertsPage(showAll: showAll, allURL: MonitorPaths.alerts.path + "?status=all", openURL: MonitorPaths.alerts.path,
-                              rows: rows.map { AlertRow($0, t, canAck: canAct, canEscalate: canEscalate) })
+        let page = AlertsPage(list: list, rows: rows.map { AlertRow($0, t, canAck: canAct, canEscalate: canEscalate) })
         return try await WebView.render(req, "monitoring/alerts", title: t["mon_alerts_title"], page)
     }
 
@@ -84,10 +83,13 @@ struct MonitoringWebController {
     @Sendable func escalations(req: Request) async throws -> Response {
         try Permissions.require(req, .read, .escalation)
         let t = req.strings
-        let rows = try await Escalation.query(on: req.db).sort(\.$raisedAt, .descending).limit(200).all()
+        let db = req.db
+        let (rows, list) = try await ListQuery.run(req, MonitorLists.escalations(t), base: { Escalation.query(on: db) },
+                                                   search: ["number", "description"], filter: { MonitorLists.filterEscalations($0, $1) },
+                                                   related: { ("contract_id", try await ListQuery.contractIDs(matching: $0, on: db)) })
         let numbers = try await ContractNumbers.load(rows.map(\.$contract.id), on: req.db)
         let ctx = ResponseContext(now: req.now)
-        let page = EscalationsPage(rows: rows.map { EscalationRow($0.response(ctx), contractNumber: numbers[$0.$contract.id] ?? "", t) })
+        let page = EscalationsPage(list: list, rows: rows.map { EscalationRow($0.response(ctx), contractNumber: numbers[$0.$contract.id] ?? "", t) })
         return try await WebView.render(req, "monitoring/escalations", title: t["mon_escalations_title"], page)
     }
 
@@ -158,9 +160,11 @@ struct MonitoringWebController {
     @Sendable func inbox(req: Request) async throws -> Response {
         let user = try req.user
         let t = req.strings
-        let rows = try await InboxNotification.query(on: req.db).filter(\.$userID == user.id!).sort(\.$id, .descending).limit(100).all()
+        let db = req.db, userID = user.id!
+        let (rows, list) = try await ListQuery.run(req, MonitorLists.inbox(t), base: { InboxNotification.query(on: db).filter(\.$userID == userID) },
+                                                   search: ["title", "body"]) { MonitorLists.filterInbox($0, $1) }
         let unread = try await InboxNotification.query(on: req.db).filter(\.$userID == user.id!).filter(\.$readAt == nil).count()
-        let page = InboxPage(unread: unread, rows: rows.map {
+        let page = InboxPage(list: list, unread: unread, rows: rows.map {
             InboxRow(title: $0.title, body: $0.body, link: $0.link ?? "", at: Display.time($0.createdAt), unread: $0.readAt == nil,
                      event: t["mon_event_kind." + $0.event.rawValue], readURL: MonitorPaths.notificationRead.path($0.id!))
         })

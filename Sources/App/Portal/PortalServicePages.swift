@@ -31,9 +31,24 @@ extension CustomerScope {
 struct PortalRequestsPage: Encodable, Sendable {
     struct Row: Encodable, Sendable { var url, number, title, type, status, received: String }
     var rows: [Row]
-    var isEmpty: Bool
+    var list: ListView
     var newURL: String
     var backURL: String
+
+    /// The contact's own requests on the shared list mechanism (the base query is the customer scope).
+    static func spec(_ t: Strings) -> ListSpec {
+        ListSpec(
+            path: PortalServicePaths.requests.path,
+            columns: [.sortable(t["portal_request_number"], "number", .field("number")), .sortable(t["portal_request_subject"], "title", .field("title")),
+                      .sortable(t["portal_request_type"], "type", .field("type")), .sortable(t["field_status"], "status", .field("status")),
+                      .sortable(t["portal_request_received"], "received_at", .field("received_at"))],
+            defaultSort: "-received_at",
+            filters: [ListFilterSpec(name: "status", label: t["field_status"],
+                                     options: [("", t["list_any"]), ("open", t["svc_filter_open"])] + RequestStatus.allCases.map { ($0.rawValue, t.label("svc_status", $0)) }),
+                      ListFilterSpec(name: "type", label: t["portal_request_type"], options: ListQuery.options(t, "svc_type", RequestType.self))],
+            searchPlaceholder: t["svc_search_placeholder"],
+            emptyText: t["list_empty_portal_requests"], emptyActionLabel: t["portal_request_new"], emptyActionURL: PortalServicePaths.newRequest.path)
+    }
 }
 
 struct PortalNewRequestPage: Encodable, Sendable {
@@ -77,11 +92,18 @@ struct PortalServiceController {
 
     @Sendable func list(req: Request) async throws -> Response {
         let t = req.strings
-        let rows = try await CustomerScope.serviceRequests(for: try req.user, on: req.db).sort(\.$receivedAt, .descending).limit(200).all()
+        let user = try req.user, db = req.db
+        let (rows, list) = try await ListQuery.run(req, PortalRequestsPage.spec(t), base: { CustomerScope.serviceRequests(for: user, on: db) },
+                                                   search: ["number", "title", "description"]) { q, s in
+            var f = ServiceRequestFilter()
+            f.status = s.value("status")
+            f.type = s.value("type").flatMap(RequestType.init(rawValue:))
+            _ = f.apply(q)
+        }
         let page = PortalRequestsPage(rows: rows.map {
             .init(url: PortalServicePaths.request.path($0.id!), number: $0.number, title: $0.title, type: t.label("svc_type", $0.type),
                   status: t.label("svc_status", $0.status), received: Display.time($0.receivedAt))
-        }, isEmpty: rows.isEmpty, newURL: PortalServicePaths.newRequest.path, backURL: PortalPaths.home.path)
+        }, list: list, newURL: PortalServicePaths.newRequest.path, backURL: PortalPaths.home.path)
         return try await WebView.render(req, "portal/requests", title: t["portal_requests_title"], page)
     }
 

@@ -61,6 +61,7 @@ struct ReviewsPage: Encodable, Sendable {
     var departments: [OptionView]
     var risks: [OptionView]
     var banner: String?
+    var list: ListView?
 }
 
 struct FeedsPage: Encodable, Sendable {
@@ -334,13 +335,17 @@ struct ResourceWebController {
         try Permissions.require(req, .read, .riskReview)
         let t = req.strings
         let c = try await Writes.find(Contract.self, id, on: req.db)
-        let page = ReviewsPage(contract: "\(c.number) \(c.title)", contractURL: SitePath.contract.path(id), monitorURL: MonitorPaths.contractMonitor.path(id),
-                               rows: try await ReviewRows.rows(contractID: id, on: req.db),
+        let db = req.db
+        let (reviews, list) = try await ListQuery.run(req, ReviewLists.spec(t, contractID: id), base: { RiskReview.query(on: db).filter(\.$contractID == id) },
+                                                      search: ["attendees", "decisions", "risk_changes"])
+        var page = ReviewsPage(contract: "\(c.number) \(c.title)", contractURL: SitePath.contract.path(id), monitorURL: MonitorPaths.contractMonitor.path(id),
+                               rows: try await ReviewRows.rows(reviews, contractID: id, on: req.db),
                                canCreate: Permissions.allows(try req.user.role, .create, .riskReview), action: ResourceSitePaths.reviews.path(id),
                                departments: try await Self.departmentOptions(req.db, selected: nil),
                                risks: try await Risk.query(on: req.db).filter(\.$contract.$id == id).sort(\.$id).all().map {
                                    OptionView(value: $0.id!.uuidString.lowercased(), label: $0.summary, selected: false) },
                                banner: banner)
+        page.list = list
         return try await WebView.render(req, "resources/reviews", title: "\(c.number) · \(t["res_reviews_title"])", page, status: status)
     }
 
@@ -419,6 +424,10 @@ struct ResourceWebController {
 enum ReviewRows {
     static func rows(contractID: UUID, on db: any Database) async throws -> [ReviewsPage.Row] {
         let reviews = try await RiskReview.query(on: db).filter(\.$contractID == contractID).sort(\.$heldAt, .descending).sort(\.$id).all()
+        return try await rows(reviews, contractID: contractID, on: db)
+    }
+
+    static func rows(_ reviews: [RiskReview], contractID: UUID, on db: any Database) async throws -> [ReviewsPage.Row] {
         let names = Dictionary(try await Department.query(on: db).all().map { ($0.id!, $0.name) }, uniquingKeysWith: { a, _ in a })
         let risks = Dictionary(try await Risk.query(on: db).filter(\.$contract.$id == contractID).all().map { ($0.id!, $0.summary) }, uniquingKeysWith: { a, _ in a })
         return reviews.map { r in

@@ -52,17 +52,49 @@ struct TemplateListPage: Encodable, Sendable {
     var listURL: String
     var kindOptions: [OptionView]
     var rows: [Row]
+    /// The shared list controls on `/templates` (the yearly revision list is a short derived list without them).
+    var list: ListView?
+
+    static func row(_ r: TemplateResponse, _ t: Strings) -> Row {
+        Row(url: TemplateWebPaths.show.path(r.id), kind: t.label("tpl_kind", r.kind), scope: TemplateLabels.scope(r.kind, r.scope, t), name: r.name,
+            effective: r.effectiveVersion.map { "v\($0.number) · \(TemplateLabels.effective($0.effectiveOn, t))" } ?? "—",
+            scheduled: r.scheduledVersion.map { "v\($0.number) · \($0.effectiveOn ?? "")" } ?? "—", due: r.dueForRevision)
+    }
 
     static func query(on db: any Database, today: LocalDate, kind: TemplateKind?, dueOnly: Bool, t: Strings) async throws -> TemplateListPage {
         let all = try await TemplateLibrary.list(on: db, today: today, kind: kind)
-        let rows = all.filter { !dueOnly || $0.dueForRevision }.map { r in
-            Row(url: TemplateWebPaths.show.path(r.id), kind: t.label("tpl_kind", r.kind), scope: TemplateLabels.scope(r.kind, r.scope, t), name: r.name,
-                effective: r.effectiveVersion.map { "v\($0.number) · \(TemplateLabels.effective($0.effectiveOn, t))" } ?? "—",
-                scheduled: r.scheduledVersion.map { "v\($0.number) · \($0.effectiveOn ?? "")" } ?? "—", due: r.dueForRevision)
-        }
+        let rows = all.filter { !dueOnly || $0.dueForRevision }.map { row($0, t) }
         return TemplateListPage(heading: dueOnly ? t["tpl_due_title"] : t["tpl_title"], dueOnly: dueOnly, dueCount: all.filter(\.dueForRevision).count,
                                 dueURL: TemplateWebPaths.due.path, listURL: TemplateWebPaths.list.path,
                                 kindOptions: t.options("tpl_kind", TemplateKind.self, selected: kind?.rawValue, blank: t["tpl_all_kinds"]), rows: rows)
+    }
+
+    static func spec(_ t: Strings) -> ListSpec {
+        ListSpec(
+            path: TemplateWebPaths.list.path,
+            columns: [.sortable(t["tpl_f_kind"], "kind", .field("kind")), .sortable(t["tpl_f_scope"], "scope", .field("scope")),
+                      .sortable(t["tpl_f_name"], "name", .field("name")), .plain(t["tpl_f_effective"]), .plain(t["tpl_f_scheduled"])],
+            defaultSort: "kind",
+            filters: [ListFilterSpec(name: "kind", label: t["tpl_f_kind"], options: ListQuery.options(t, "tpl_kind", TemplateKind.self, any: t["tpl_all_kinds"]))],
+            searchPlaceholder: t["list_templates_search"],
+            emptyText: t["list_empty_templates"])
+    }
+
+    /// `/templates` on the shared list mechanism: one page of templates, then the versions of those templates only.
+    static func list(_ req: Request, today: LocalDate) async throws -> TemplateListPage {
+        let t = req.strings, db = req.db
+        let (templates, list) = try await ListQuery.run(req, spec(t), base: { LibraryTemplate.query(on: db) }, search: ["name", "scope"]) { q, s in
+            if let v = s.value("kind"), let k = TemplateKind(rawValue: v) { q.filter(\.$kind == k) }
+        }
+        let ids = templates.compactMap(\.id)
+        let versions = ids.isEmpty ? [] : try await TemplateVersion.query(on: db).filter(\.$templateID ~~ ids).sort(\.$number).all()
+        let byTemplate = Dictionary(grouping: versions, by: \.templateID)
+        let due = try await TemplateLibrary.list(on: db, today: today, dueOnly: true).count
+        var page = TemplateListPage(heading: t["tpl_title"], dueOnly: false, dueCount: due, dueURL: TemplateWebPaths.due.path,
+                                    listURL: TemplateWebPaths.list.path, kindOptions: [],
+                                    rows: templates.map { row(TemplateLibrary.response($0, byTemplate[$0.id!] ?? [], today: today), t) })
+        page.list = list
+        return page
     }
 }
 

@@ -29,7 +29,8 @@ struct TemplateWebController {
     private func render(_ req: Request, dueOnly: Bool) async throws -> Response {
         try Permissions.require(req, .read, .template)
         let kind = req.query[String.self, at: "kind"].flatMap(TemplateKind.init(rawValue:))
-        let page = try await TemplateListPage.query(on: req.db, today: today(req), kind: kind, dueOnly: dueOnly, t: req.strings)
+        let page = dueOnly ? try await TemplateListPage.query(on: req.db, today: today(req), kind: kind, dueOnly: true, t: req.strings)
+            : try await TemplateListPage.list(req, today: today(req))
         return try await WebView.render(req, "templates/list", title: page.heading, page)
     }
 

@@ -1,6 +1,7 @@
 import Fluent
 import Foundation
 import LvyueCore
+import Vapor
 
 /// `/contracts`: search, filters, one page of 50 with each contract's weighted progress.
 struct ContractListPage: Encodable, Sendable {
@@ -18,24 +19,42 @@ struct ContractListPage: Encodable, Sendable {
         var owner: String
     }
 
-    var action: String
-    var q: String
-    var statusOptions: [OptionView]
-    var customerOptions: [OptionView]
+    var list: ListView
     var rows: [Row]
-    var nextURL: String?
-    var firstURL: String?
-    var isEmpty: Bool
-    var isFiltered: Bool
     var canCreate: Bool
     var newURL: String
 
+    /// The list's columns, filters and empty state (the shared list mechanism, issue #8).
+    static func spec(_ t: Strings, customers: [(value: String, label: String)], canCreate: Bool) -> ListSpec {
+        ListSpec(
+            path: SitePath.contracts.path,
+            columns: [.sortable(t["col_number"], "number", .field("number")), .sortable(t["col_title"], "title", .field("title")),
+                      .plain(t["col_customer"]), .sortable(t["col_category"], "category", .field("category")),
+                      .sortable(t["col_status"], "status", .field("status")), .sortable(t["col_amount"], "amount", .field("amount_minor"), numeric: true),
+                      .plain(t["col_progress"]), .plain(t["col_owner"])],
+            defaultSort: "number",
+            filters: [ListFilterSpec(name: "status", label: t["col_status"],
+                                     options: [("", t["filter_all_statuses"]), ("monitored", t["list_contracts_monitored"])]
+                                         + ContractStatus.allCases.map { ($0.rawValue, t.label("contract_status", $0)) }),
+                      ListFilterSpec(name: "category", label: t["col_category"], options: ListQuery.options(t, "contract_category", ContractCategory.self)),
+                      ListFilterSpec(name: "customer_id", label: t["col_customer"], options: [("", t["filter_all_customers"])] + customers)],
+            searchPlaceholder: t["contracts_search_placeholder"],
+            emptyText: canCreate ? t["list_empty_contracts"] : t["contracts_empty_readonly"],
+            emptyActionLabel: canCreate ? t["contracts_new"] : nil, emptyActionURL: canCreate ? SitePath.contractNew.path : nil,
+            exports: [.init(label: t["exchange_export_xlsx"], action: "/exports/contracts", format: "xlsx")])
+    }
+
     /// One query for the page's contracts, one each for their customers, owners and milestones (never one per row).
-    static func query(on db: any Database, filter: ContractFilter, page: PageRequest, today: LocalDate, t: Strings,
-                      canCreate: Bool) async throws -> ContractListPage {
-        let contracts = try await page.apply(filter.query(on: db)).all()
-        let hasMore = contracts.count > page.limit
-        let shown = Array(contracts.prefix(page.limit))
+    static func query(_ req: Request, today: LocalDate, t: Strings, canCreate: Bool) async throws -> ContractListPage {
+        let db = req.db
+        let customerChoices = try await Customer.query(on: db).sort(\.$name).limit(Lookups.customerLimit).all()
+        let listSpec = Self.spec(t, customers: customerChoices.map { ($0.id!.formValue, $0.name) }, canCreate: canCreate)
+        let (shown, list) = try await ListQuery.run(req, listSpec, base: { Contract.query(on: db) }, search: ["number", "title"]) { q, s in
+            if s.value("status") == "monitored" { q.filter(\.$status ~~ RiskEngine.monitoredStatuses) }
+            if let v = s.value("status"), let status = ContractStatus(rawValue: v) { q.filter(\.$status == status) }
+            if let v = s.value("category"), let c = ContractCategory(rawValue: v) { q.filter(\.$category == c) }
+            if let v = s.value("customer_id"), let id = UUID(uuidString: v) { q.filter(\.$customer.$id == id) }
+        }
         let ids = shown.compactMap(\.id)
 
         let customerIDs = Array(Set(shown.map { $0.$customer.id }))
@@ -57,28 +76,6 @@ struct ContractListPage: Encodable, Sendable {
                        progressClass: Display.widthClass(progress), owner: c.$owner.id.flatMap { ownerName[$0] } ?? "—")
         }
 
-        let customerChoices = try await Customer.query(on: db).sort(\.$name).limit(Lookups.customerLimit).all()
-        let selectedCustomer = filter.customerID?.formValue
-        var customerOptions = [OptionView(value: "", label: t["filter_all_customers"], selected: selectedCustomer == nil)]
-        customerOptions += customerChoices.map { OptionView(value: $0.id!.formValue, label: $0.name, selected: $0.id!.formValue == selectedCustomer) }
-
-        var base: [URLQueryItem] = []
-        if let q = filter.text { base.append(URLQueryItem(name: "q", value: q)) }
-        if let s = filter.status { base.append(URLQueryItem(name: "status", value: s.rawValue)) }
-        if let c = selectedCustomer { base.append(URLQueryItem(name: "customer_id", value: c)) }
-        func url(_ items: [URLQueryItem]) -> String {
-            var comps = URLComponents()
-            comps.path = SitePath.contracts.path
-            comps.queryItems = items.isEmpty ? nil : items
-            return comps.string ?? SitePath.contracts.path
-        }
-        let next = hasMore ? shown.last?.id.map { url(base + [URLQueryItem(name: "cursor", value: $0.uuidString)]) } : nil
-        let isFiltered = filter.text != nil || filter.status != nil || filter.customerID != nil
-
-        return ContractListPage(
-            action: SitePath.contracts.path, q: filter.text ?? "",
-            statusOptions: t.options("contract_status", ContractStatus.self, selected: filter.status?.rawValue, blank: t["filter_all_statuses"]),
-            customerOptions: customerOptions, rows: rows, nextURL: next, firstURL: page.after == nil ? nil : url(base),
-            isEmpty: rows.isEmpty, isFiltered: isFiltered, canCreate: canCreate, newURL: SitePath.contractNew.path)
+        return ContractListPage(list: list, rows: rows, canCreate: canCreate, newURL: SitePath.contractNew.path)
     }
 }

@@ -18,8 +18,7 @@ struct ContractWebController {
     @Sendable func list(req: Request) async throws -> Response {
         try Permissions.require(req, .read, .contract)
         let t = req.strings
-        let page = try await ContractListPage.query(on: req.db, filter: try ContractFilter(req), page: try PageRequest(req),
-                                                    today: ResponseContext(now: req.now).today, t: t,
+        let page = try await ContractListPage.query(req, today: ResponseContext(now: req.now).today, t: t,
                                                     canCreate: Permissions.allows(try req.user.role, .create, .contract))
         return try await WebView.render(req, "contracts/list", title: t["contracts_title"], page)
     }

@@ -5,32 +5,31 @@ import Vapor
 /// `/customers`: search and one page of 50.
 struct CustomerListPage: Encodable, Sendable {
     struct Row: Encodable, Sendable { var url, name, shortName, industry, address: String }
-    var action: String
-    var q: String
+    var list: ListView
     var rows: [Row]
-    var nextURL: String?
-    var isEmpty: Bool
-    var isFiltered: Bool
     var canCreate: Bool
     var newURL: String
 
-    static func query(on db: any Database, q: String?, page: PageRequest, canCreate: Bool) async throws -> CustomerListPage {
-        let query = Customer.query(on: db)
-        if let q { query.group(.or) { $0.filter(\.$name ~~ q).filter(\.$shortName ~~ q) } }
-        let found = try await page.apply(query).all()
-        let shown = found.prefix(page.limit)
-        var next: String?
-        if found.count > page.limit, let last = shown.last?.id {
-            var c = URLComponents()
-            c.path = SitePath.customers.path
-            c.queryItems = (q.map { [URLQueryItem(name: "q", value: $0)] } ?? []) + [URLQueryItem(name: "cursor", value: last.uuidString)]
-            next = c.string
-        }
+    static func spec(_ t: Strings, canCreate: Bool) -> ListSpec {
+        ListSpec(
+            path: SitePath.customers.path,
+            columns: [.sortable(t["field_customer_name"], "name", .field("name")), .sortable(t["field_short_name"], "short_name", .field("short_name")),
+                      .sortable(t["field_industry"], "industry", .field("industry")), .plain(t["field_address"])],
+            defaultSort: "name",
+            searchPlaceholder: t["customers_search_placeholder"],
+            emptyText: canCreate ? t["list_empty_customers"] : t["list_empty_customers_readonly"],
+            emptyActionLabel: canCreate ? t["customers_new"] : nil, emptyActionURL: canCreate ? SitePath.customerNew.path : nil)
+    }
+
+    static func query(_ req: Request, canCreate: Bool) async throws -> CustomerListPage {
+        let db = req.db
+        let (shown, list) = try await ListQuery.run(req, spec(req.strings, canCreate: canCreate), base: { Customer.query(on: db) },
+                                                    search: ["name", "short_name"])
         return CustomerListPage(
-            action: SitePath.customers.path, q: q ?? "",
+            list: list,
             rows: shown.map { Row(url: SitePath.customer.path($0.id!), name: $0.name, shortName: $0.shortName ?? "—",
                                   industry: $0.industry ?? "—", address: $0.address ?? "—") },
-            nextURL: next, isEmpty: shown.isEmpty, isFiltered: q != nil, canCreate: canCreate, newURL: SitePath.customerNew.path)
+            canCreate: canCreate, newURL: SitePath.customerNew.path)
     }
 }
 
@@ -83,9 +82,7 @@ struct CustomerWebController {
 
     @Sendable func list(req: Request) async throws -> Response {
         try Permissions.require(req, .read, .customer)
-        let q = req.query[String.self, at: "q"].flatMap { $0.trimmingCharacters(in: .whitespaces).nonEmpty }
-        let page = try await CustomerListPage.query(on: req.db, q: q, page: try PageRequest(req),
-                                                    canCreate: Permissions.allows(try req.user.role, .create, .customer))
+        let page = try await CustomerListPage.query(req, canCreate: Permissions.allows(try req.user.role, .create, .customer))
         return try await WebView.render(req, "customers/list", title: req.strings["customers_title"], page)
     }
 

@@ -61,10 +61,7 @@ struct DeskPage: Encodable, Sendable {
     var heading: String
     var isDesk: Bool
     var rows: [RequestRow]
-    var q: String
-    var statusOptions: [OptionView]
-    var urgencyOptions: [OptionView]
-    var typeOptions: [OptionView]
+    var list: ListView
     var triagePending: Int
     var canCreate: Bool
     var createURL: String
@@ -151,6 +148,8 @@ struct RequestPage: Encodable, Sendable {
     var canFollowUp: Bool
     var errors: [String]
     var files: AttachmentSection  // issue #5
+    /// One-tap next steps (`QuickSteps`).
+    var quickSteps: [OptionView] = []
 }
 
 struct InspectionRow: Encodable, Sendable {
@@ -188,6 +187,7 @@ struct PlanRow: Encodable, Sendable {
 }
 
 struct PlansPage: Encodable, Sendable {
+    var list: ListView
     var rows: [PlanRow]
     var candidates: [OptionView]
     var canCreate: Bool

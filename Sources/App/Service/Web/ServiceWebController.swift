@@ -41,25 +41,21 @@ struct ServiceWebController {
         try Permissions.require(req, .read, .serviceRequest)
         let t = req.strings
         let user = try req.user
-        var filter = (try? ServiceRequestFilter(req)) ?? ServiceRequestFilter()
-        if filter.status == nil { filter.status = "open" }
-        if mine { filter.engineerID = user.id }
-        filter.limit = 200
-        filter.offset = 0
-        let (rows, _) = try await ServiceRequestQueries.queue(filter, on: req.db)
+        let canCreate = Permissions.allows(user.role, .create, .serviceRequest)
+        let db = req.db
+        let engineerID = mine ? user.id : nil
+        let (rows, list) = try await ListQuery.run(req, ServiceLists.queue(t, mine: mine, canCreate: canCreate),
+                                                   base: { ServiceLists.filter(nil, engineerID: engineerID).apply(ServiceRequest.query(on: db)) },
+                                                   search: ["number", "title", "description"]) { q, s in
+            _ = ServiceLists.filter(s, engineerID: nil).apply(q)
+        }
         let lookups = try await Lookups.load(on: req.db, users: false, departments: false)
         let now = req.now
         let triagePending = mine ? 0 : try await TriageItem.query(on: req.db).filter(\.$status == .pending).count()
-        let statusValues = [OptionView(value: "open", label: t["svc_filter_open"], selected: filter.status == "open"),
-                            OptionView(value: "", label: t["svc_filter_all"], selected: false)]
-            + RequestStatus.allCases.map { OptionView(value: $0.rawValue, label: t.label("svc_status", $0), selected: filter.status == $0.rawValue) }
-        let canCreate = Permissions.allows(user.role, .create, .serviceRequest)
         let page = DeskPage(
             heading: mine ? t["svc_mine_title"] : t["svc_desk_title"], isDesk: !mine,
             rows: rows.map { RequestRow($0, customer: lookups.customers.name($0.customerID) ?? "", now: now, t) },
-            q: filter.q ?? "", statusOptions: statusValues,
-            urgencyOptions: t.options("svc_urgency", Urgency.self, selected: filter.urgency?.rawValue, blank: t["svc_filter_any"]),
-            typeOptions: t.options("svc_type", RequestType.self, selected: filter.type?.rawValue, blank: t["svc_filter_any"]),
+            list: list,
             triagePending: triagePending, canCreate: canCreate && !mine, createURL: ServiceSitePaths.deskCreate.path,
             customerOptions: lookups.customers.map { OptionView(value: $0.id.uuidString.lowercased(), label: $0.name, selected: false) },
             channelOptions: t.options("svc_channel", ServiceChannel.self, selected: ServiceChannel.phone.rawValue),
@@ -145,7 +141,7 @@ struct ServiceWebController {
             [FactView(label: t["svc_dim_speed"], value: "\(x.speed)"), FactView(label: t["svc_dim_solving"], value: "\(x.solving)"),
              FactView(label: t["svc_dim_attitude"], value: "\(x.attitude)"), FactView(label: t["svc_dim_professionalism"], value: "\(x.professionalism)")]
         } ?? []
-        let page = RequestPage(
+        var page = RequestPage(
             number: r.number, title: r.title, status: t.label("svc_status", r.status), statusClass: r.status.rawValue,
             urgency: t.label("svc_urgency", r.urgency), urgencyClass: r.urgency.rawValue, waiting: r.waiting, paid: r.paidService,
             facts: facts, clocks: clocks, checklist: checklist,
@@ -168,6 +164,7 @@ struct ServiceWebController {
             canRate: canWork && d.rating == nil && r.resolvedAt != nil, canFollowUp: canWork && (r.signedAt != nil || r.status == .closed),
             errors: errors.sorted { $0.key < $1.key }.map { $0.key.isEmpty ? $0.value : "\($0.key): \($0.value)" },
             files: try await AttachmentSection.staff(req, .serviceRequest, id, contractID: nil))
+        page.quickSteps = QuickSteps.options(r.status, t)
         return try await WebView.render(req, "service/request", title: r.number, page, status: status)
     }
 
@@ -259,14 +256,21 @@ struct ServiceWebController {
     @Sendable func plans(req: Request) async throws -> Response {
         try Permissions.require(req, .read, .servicePlan)
         let t = req.strings
-        let plans = try await ServicePlan.query(on: req.db).sort(\.$warrantyEnd, .descending).limit(500).all()
-        let contracts = try await Contract.query(on: req.db).all()
+        let db = req.db
+        let today = ResponseContext(now: req.now).today
+        let (plans, list) = try await ListQuery.run(req, ServiceLists.plans(t), base: { ServicePlan.query(on: db) },
+                                                    search: ["contact_name", "calendar_id"], filter: { ServiceLists.filterPlans($0, $1, today: today) },
+                                                    related: { ("contract_id", try await ListQuery.contractIDs(matching: $0, on: db)) })
+        let contractIDs = Array(Set(plans.map(\.contractID)))
+        let contracts = contractIDs.isEmpty ? [] : try await Contract.query(on: db).filter(\.$id ~~ contractIDs).all()
         let byID = Dictionary(uniqueKeysWithValues: contracts.map { ($0.id!, $0) })
         let lookups = try await Lookups.load(on: req.db, users: false, departments: false)
-        let today = ResponseContext(now: req.now).today
-        let withPlan = Set(plans.map(\.contractID))
-        let candidates = contracts.filter { [.delivered, .inService].contains($0.status) && !withPlan.contains($0.id!) }
+        // Delivered or in-service contracts without a plan yet (a bounded list for the "open a plan" buttons).
+        let candidates = try await Contract.query(on: db).filter(\.$status ~~ [.delivered, .inService])
+            .filter(.sql(unsafeRaw: "NOT EXISTS (SELECT 1 FROM service_plans p WHERE p.contract_id = contracts.id)"))
+            .sort(\.$number).limit(100).all()
         let page = PlansPage(
+            list: list,
             rows: plans.map { p in
                 PlanRow(contract: byID[p.contractID].map { "\($0.number) \($0.title)" } ?? "", customer: lookups.customers.name(p.customerID) ?? "",
                         warranty: "\(p.warrantyStart) – \(p.warrantyEnd)", calendar: p.calendarID, url: ServiceSitePaths.plan.path(p.id!),
