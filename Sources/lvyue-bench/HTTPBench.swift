@@ -56,6 +56,7 @@ struct HTTPResult: Encodable {
     var p95Ms: Double
     var p99Ms: Double
     var ratioToBare: Double?
+    var connections: Int?
     var note: String?
 }
 
@@ -97,11 +98,15 @@ struct Endpoint: Sendable {
     var path: String
     var server: Server = .lvyue
     var read: Bool
+    /// At most this many connections drive the endpoint (heavy reports and exports: as many as the machine has cores,
+    /// so the row shows the time of one report rather than a queue of 32).
+    var maxConnections: Int? = nil
     /// Runs one operation; returns the HTTP status of its last request.
     var run: @Sendable (BenchClient, Fixture, Int) async throws -> UInt
 
-    static func get(_ name: String, _ path: String, server: Server = .lvyue, _ make: (@Sendable (Fixture, Int) -> String)? = nil) -> Endpoint {
-        Endpoint(name: name, method: "GET", path: path, server: server, read: true) { client, fixture, i in
+    static func get(_ name: String, _ path: String, server: Server = .lvyue, maxConnections: Int? = nil,
+                    _ make: (@Sendable (Fixture, Int) -> String)? = nil) -> Endpoint {
+        Endpoint(name: name, method: "GET", path: path, server: server, read: true, maxConnections: maxConnections) { client, fixture, i in
             try await client.send(.GET, make?(fixture, i) ?? path, server: server).status
         }
     }
@@ -138,13 +143,15 @@ struct BenchClient: Sendable {
 enum HTTPBench {
     /// The suite. Reads first (each compared with the bare route), then writes. A route the server does not answer
     /// (404 to a probe) is reported as missing rather than measured.
+    static let heavyConnections = ProcessInfo.processInfo.activeProcessorCount
+
     static let endpoints: [Endpoint] = [
         .get("bare_route", "/bare", server: .bare),
         .get("dashboard", "/api/v1/dashboard"),
         .get("list_50_requests", "/api/v1/service-requests?status=closed&urgency=normal&limit=50"),
         .get("contract_detail", "/api/v1/contracts/{id}") { f, i in "/api/v1/contracts/\(f.contractIDs[i % f.contractIDs.count])" },
-        .get("quarterly_report", "/api/v1/reports/quarterly?quarter=2026Q3"),
-        .get("xlsx_template4", "/api/v1/exports/service-requests?format=xlsx&quarter=2026Q3"),
+        .get("quarterly_report", "/api/v1/reports/quarterly?quarter=2026Q3", maxConnections: heavyConnections),
+        .get("xlsx_template4", "/api/v1/exports/service-requests?format=xlsx&quarter=2026Q3", maxConnections: heavyConnections),
         Endpoint(name: "department_load", method: "GET", path: "/api/v1/departments/{technical}/load?weeks=8", read: true) { c, _, _ in
             try await c.send(.GET, "/api/v1/departments/\(try await HTTPBench.technicalDepartment(c))/load?weeks=8").status
         },
@@ -243,7 +250,8 @@ enum HTTPBench {
                     let probe = try await e.run(client, fixture, 0)
                     if probe == 404 { missing.append(e.name); continue }
                 }
-                var r = try await measure(e, client: client, fixture: fixture, connections: o.connections, seconds: o.seconds)
+                var r = try await measure(e, client: client, fixture: fixture, connections: min(o.connections, e.maxConnections ?? o.connections),
+                                          seconds: o.seconds)
                 if let bare = results.first(where: { $0.name == "bare_route" }), e.read, e.server == .lvyue {
                     r.ratioToBare = r.perSecond / bare.perSecond
                 }
@@ -298,34 +306,36 @@ enum HTTPBench {
         // Warm-up: a second of the same load, not recorded.
         _ = try await load(e, client: client, fixture: fixture, connections: connections, until: clock.now + .milliseconds(1000))
         let start = clock.now
-        let (latencies, errors) = try await load(e, client: client, fixture: fixture, connections: connections, until: start + .seconds(seconds))
+        let (latencies, errors, firstError) = try await load(e, client: client, fixture: fixture, connections: connections,
+                                                             until: start + .seconds(seconds))
         let elapsed = (clock.now - start).seconds
         let sorted = latencies.sorted()
         func pct(_ p: Double) -> Double { sorted.isEmpty ? 0 : sorted[min(sorted.count - 1, Int(Double(sorted.count) * p))] * 1000 }
         return HTTPResult(name: e.name, method: e.method, path: e.path, operations: sorted.count, errors: errors, seconds: elapsed,
-                          perSecond: Double(sorted.count) / elapsed, p50Ms: pct(0.50), p95Ms: pct(0.95), p99Ms: pct(0.99))
+                          perSecond: Double(sorted.count) / elapsed, p50Ms: pct(0.50), p95Ms: pct(0.95), p99Ms: pct(0.99),
+                          connections: connections, note: firstError.map { "first error: HTTP \($0)" })
     }
 
     static func load(_ e: Endpoint, client: BenchClient, fixture: Fixture, connections: Int,
-                     until deadline: ContinuousClock.Instant) async throws -> ([Double], Int) {
-        try await withThrowingTaskGroup(of: ([Double], Int).self) { group in
+                     until deadline: ContinuousClock.Instant) async throws -> ([Double], Int, UInt?) {
+        try await withThrowingTaskGroup(of: ([Double], Int, UInt?).self) { group in
             for _ in 0..<connections {
                 group.addTask {
                     let clock = ContinuousClock()
-                    var latencies: [Double] = [], errors = 0
+                    var latencies: [Double] = [], errors = 0, first: UInt?
                     while clock.now < deadline {
                         let i = fixture.next()
                         let t0 = clock.now
                         let status = (try? await e.run(client, fixture, i)) ?? 599
                         latencies.append((clock.now - t0).seconds)
-                        if status >= 300 { errors += 1 }
+                        if status >= 300 { errors += 1; first = first ?? status }
                     }
-                    return (latencies, errors)
+                    return (latencies, errors, first)
                 }
             }
-            var all: [Double] = [], errors = 0
-            for try await (l, e) in group { all += l; errors += e }
-            return (all, errors)
+            var all: [Double] = [], errors = 0, first: UInt?
+            for try await (l, e, f) in group { all += l; errors += e; first = first ?? f }
+            return (all, errors, first)
         }
     }
 
@@ -334,7 +344,8 @@ enum HTTPBench {
             r.name.padding(toLength: 20, withPad: " ", startingAt: 0),
             String(r.operations).leftPadded(8), String(r.errors).leftPadded(6),
             String(format: "%9.0f", r.perSecond), String(format: "%8.1f", r.p50Ms), String(format: "%8.1f", r.p95Ms),
-            String(format: "%8.1f", r.p99Ms), r.ratioToBare.map { String(format: "%6.0f%%", $0 * 100) } ?? "      ",
+            String(format: "%8.1f", r.p99Ms), r.ratioToBare.map { String(format: "%6.1f%%", $0 * 100) } ?? "       ",
+            r.connections.map { " conns \($0)" } ?? "", r.note.map { " " + $0 } ?? "",
         ].joined(separator: " ")
     }
 

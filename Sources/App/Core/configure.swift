@@ -38,6 +38,7 @@ extension Application {
 /// database: migrating and seeding happen in `Lvyue.prepare` so `configure` is cheap for tests.
 public func configure(_ app: Application) async throws {
     let config = app.config
+    app.config = config  // read from the environment once, not on every request
     if let url = config.databaseURL {
         var pg = try SQLPostgresConfiguration(url: url)
         if url.contains("sslmode=disable") || url.contains("@localhost") || url.contains("@127.0.0.1") { pg.coreConfiguration.tls = .disable }
@@ -101,6 +102,7 @@ enum Migrations {
         app.migrations.add(CreateAnalytics())
         app.migrations.add(AddResourceLoadIndexes())  // issue #10: load view and resource status at scale
         app.migrations.add(CreateJobs())  // issue #8
+        app.migrations.add(AddDashboardIndexes())  // issue #9: the dashboard's indexes at scale L
     }
 }
 

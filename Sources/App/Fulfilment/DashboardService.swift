@@ -4,7 +4,10 @@ import LvyueCore
 import SQLKit
 
 /// The portfolio dashboard (履约进度仪表盘, issue #4). Every count is an aggregate in SQL (filtered sums, GROUP BY);
-/// lists are bounded; nothing loads all rows into Swift and no query runs per contract.
+/// lists are bounded; nothing loads all rows into Swift and no query runs per contract. At scale L (DESIGN §7) every
+/// statement reads an index: milestones by (contract, actual, planned, progress), open milestones by planned date,
+/// unpaid payment nodes by due date (`AddDashboardIndexes`); `CROSS JOIN` fixes the join order SQLite would otherwise
+/// guess without statistics (PostgreSQL plans it as an inner join).
 enum DashboardService {
     static let listLimit = 100
     static let monitored = RiskEngine.monitoredStatuses.map(\.rawValue)
@@ -19,19 +22,21 @@ enum DashboardService {
         let cRow = try await db.sql.raw("""
             SELECT COUNT(*) AS total, SUM(CASE WHEN \(mon) THEN 1 ELSE 0 END) AS monitored FROM contracts c WHERE \(f)
             """).first()
-        // Milestones, by derived status
+        // Milestones, by derived status: from the contracts in scope into the index on (contract, actual, planned, progress),
+        // so the count reads index entries only (SQLite is told the index: without statistics it would scan the table).
+        let byState: SQLQueryString = db.isSQLite ? " INDEXED BY milestones_by_contract_state" : ""
         let mRow = try await db.sql.raw("""
-            SELECT COUNT(*) AS total,
+            SELECT COUNT(m.contract_id) AS total,
               SUM(CASE WHEN m.actual_on IS NOT NULL THEN 1 ELSE 0 END) AS done,
               SUM(CASE WHEN m.actual_on IS NOT NULL AND m.actual_on > m.planned_on THEN 1 ELSE 0 END) AS done_late,
               SUM(CASE WHEN m.actual_on IS NULL AND m.planned_on < \(bind: t) THEN 1 ELSE 0 END) AS delayed,
               SUM(CASE WHEN m.actual_on IS NULL AND m.planned_on >= \(bind: t) AND m.progress > 0 THEN 1 ELSE 0 END) AS in_progress,
               SUM(CASE WHEN m.actual_on IS NOT NULL OR m.planned_on < \(bind: t) THEN 1 ELSE 0 END) AS due
-            FROM milestones m JOIN contracts c ON c.id = m.contract_id WHERE \(f) AND \(mon)
+            FROM contracts c CROSS JOIN milestones m\(byState) WHERE m.contract_id = c.id AND \(f) AND \(mon)
             """).first()
         let pCount = try await db.sql.raw("""
-            SELECT COUNT(*) AS n FROM payment_nodes p JOIN contracts c ON c.id = p.contract_id
-            WHERE \(f) AND \(mon) AND p.received_minor < p.amount_due_minor AND p.due_on < \(bind: t)
+            SELECT COUNT(*) AS n FROM payment_nodes p CROSS JOIN contracts c
+            WHERE c.id = p.contract_id AND \(f) AND \(mon) AND p.received_minor < p.amount_due_minor AND p.due_on < \(bind: t)
             """).first()
         let rCount = try await db.sql.raw("""
             SELECT COUNT(*) AS n FROM risks r JOIN contracts c ON c.id = r.contract_id WHERE \(f) AND r.fired = \(bind: true)
@@ -49,19 +54,30 @@ enum DashboardService {
             FROM escalations e JOIN contracts c ON c.id = e.contract_id WHERE \(f) AND e.status IN (\(binds: active))
             """).first()
 
-        // Per-contract progress (weight-weighted completion), worst first.
-        let progressRows = try await db.sql.raw("""
+        // Per-contract progress (weight-weighted completion), worst first: the order needs only each contract's count of
+        // late milestones (an index range per contract); the weighted completion is then summed for the listed ones only.
+        let listedRows = try await db.sql.raw("""
             SELECT c.id, c.number, c.title, c.update_cadence_days, c.starts_on,
-              SUM(m.weight * (CASE WHEN m.actual_on IS NOT NULL THEN 100 ELSE m.progress END)) AS achieved,
-              SUM(m.weight) AS weight,
-              SUM(CASE WHEN m.actual_on IS NULL AND m.planned_on < \(bind: t) THEN 1 ELSE 0 END) AS late
-            FROM contracts c LEFT JOIN milestones m ON m.contract_id = c.id
+              (SELECT COUNT(*) FROM milestones m\(byState)
+               WHERE m.contract_id = c.id AND m.actual_on IS NULL AND m.planned_on < \(bind: t)) AS late
+            FROM contracts c
             WHERE \(f) AND \(mon)
-            GROUP BY c.id, c.number, c.title, c.update_cadence_days, c.starts_on
             ORDER BY late DESC, c.number
             LIMIT \(bind: listLimit)
             """).all()
-        let listed = try progressRows.map { try $0.decode(column: "id", as: UUID.self) }
+        let listed = try listedRows.map { try $0.decode(column: "id", as: UUID.self) }
+        var achievedByContract: [UUID: (achieved: Double?, weight: Double?)] = [:]
+        if !listed.isEmpty {
+            for row in try await db.sql.raw("""
+                SELECT m.contract_id, SUM(m.weight * (CASE WHEN m.actual_on IS NOT NULL THEN 100 ELSE m.progress END)) AS achieved,
+                  SUM(m.weight) AS weight
+                FROM milestones m WHERE m.contract_id IN (\(binds: listed)) GROUP BY m.contract_id
+                """).all() {
+                achievedByContract[try row.decode(column: "contract_id", as: UUID.self)] =
+                    (try row.decode(column: "achieved", as: Double?.self), try row.decode(column: "weight", as: Double?.self))
+            }
+        }
+        let progressRows = listedRows
 
         // Delays of the listed contracts (open and late, or finished late) for the summary sentences.
         var delays: [UUID: [ProgressSummary.Delay]] = [:]
@@ -90,8 +106,8 @@ enum DashboardService {
         var summaries: [DashboardResponse.ContractSummary] = []
         for row in progressRows {
             let id = try row.decode(column: "id", as: UUID.self)
-            let weight = try row.decode(column: "weight", as: Double?.self) ?? 0
-            let achieved = try row.decode(column: "achieved", as: Double?.self) ?? 0
+            let weight = achievedByContract[id]?.weight ?? 0
+            let achieved = achievedByContract[id]?.achieved ?? 0
             let progress = weight > 0 ? (achieved / weight * 10).rounded() / 10 : 0
             let cadence = try row.decode(column: "update_cadence_days", as: Int.self)
             // The progress.update clock: runs from the last update (or the contract's start) for the cadence in calendar days.
@@ -121,8 +137,8 @@ enum DashboardService {
 
         let late = try await db.sql.raw("""
             SELECT m.id, m.contract_id, c.number, m.name, m.planned_on, m.delay_cause, m.delay_reason
-            FROM milestones m JOIN contracts c ON c.id = m.contract_id
-            WHERE \(f) AND \(mon) AND m.actual_on IS NULL AND m.planned_on < \(bind: t)
+            FROM milestones m CROSS JOIN contracts c
+            WHERE c.id = m.contract_id AND \(f) AND \(mon) AND m.actual_on IS NULL AND m.planned_on < \(bind: t)
             ORDER BY m.planned_on, m.id LIMIT \(bind: listLimit)
             """).all().map { row -> DashboardResponse.LateMilestone in
             let planned = try row.decode(column: "planned_on", as: String.self)
@@ -135,8 +151,8 @@ enum DashboardService {
         let horizon = today.adding(days: 14).description
         let upcoming = try await db.sql.raw("""
             SELECT m.id, m.contract_id, c.number, m.name, m.planned_on, m.progress
-            FROM milestones m JOIN contracts c ON c.id = m.contract_id
-            WHERE \(f) AND \(mon) AND m.actual_on IS NULL AND m.planned_on >= \(bind: t) AND m.planned_on <= \(bind: horizon)
+            FROM milestones m CROSS JOIN contracts c
+            WHERE c.id = m.contract_id AND \(f) AND \(mon) AND m.actual_on IS NULL AND m.planned_on >= \(bind: t) AND m.planned_on <= \(bind: horizon)
             ORDER BY m.planned_on, m.id LIMIT \(bind: listLimit)
             """).all().map { row -> DashboardResponse.UpcomingMilestone in
             let planned = try row.decode(column: "planned_on", as: String.self)
@@ -147,8 +163,8 @@ enum DashboardService {
         }
         let payments = try await db.sql.raw("""
             SELECT p.id, p.contract_id, c.number, p.name, p.due_on, p.amount_due_minor, p.received_minor
-            FROM payment_nodes p JOIN contracts c ON c.id = p.contract_id
-            WHERE \(f) AND \(mon) AND p.received_minor < p.amount_due_minor AND p.due_on < \(bind: t)
+            FROM payment_nodes p CROSS JOIN contracts c
+            WHERE c.id = p.contract_id AND \(f) AND \(mon) AND p.received_minor < p.amount_due_minor AND p.due_on < \(bind: t)
             ORDER BY p.due_on, p.id LIMIT \(bind: listLimit)
             """).all().map { row -> DashboardResponse.OverduePayment in
             let due = try row.decode(column: "due_on", as: String.self)

@@ -36,6 +36,7 @@ struct ServiceRequestAPIController: RouteCollection {
             return try .json(Page(items: rows.map { $0.response(ctx) }, nextCursor: next))
         }
         let page = try PageRequest(req)
+        if let fast = try await ServiceRequestList.page(filter, page, on: req.db) { return try .json(fast) }
         let rows = try await page.apply(filter.apply(ServiceRequest.query(on: req.db))).all()
         return try .json(page.page(rows) { $0.response(ctx) })
     }

@@ -1,0 +1,26 @@
+import Fluent
+import SQLKit
+
+/// DESIGN §7 (the portfolio dashboard at scale L): indexes chosen from the dashboard's query plans.
+/// - `milestones_by_contract_state`: each contract's milestones with the columns the derived status needs, so the
+///   counts by status and each contract's late count read index entries only.
+/// - `milestones_open`: milestones not yet done, by planned date (late and upcoming lists; partial, so it holds only
+///   the open ones).
+/// - `payment_nodes_open`: payment nodes not fully received, by due date (overdue payments).
+struct AddDashboardIndexes: AsyncMigration {
+    static let statements = [
+        "CREATE INDEX IF NOT EXISTS milestones_by_contract_state ON milestones (contract_id, actual_on, planned_on, progress)",
+        "CREATE INDEX IF NOT EXISTS milestones_open ON milestones (planned_on, contract_id, progress, actual_on) WHERE actual_on IS NULL",
+        "CREATE INDEX IF NOT EXISTS payment_nodes_open ON payment_nodes (due_on, contract_id) WHERE received_minor < amount_due_minor",
+    ]
+
+    func prepare(on database: any Database) async throws {
+        for statement in Self.statements { try await database.sql.raw(SQLQueryString(statement)).run() }
+    }
+
+    func revert(on database: any Database) async throws {
+        for name in ["milestones_by_contract_state", "milestones_open", "payment_nodes_open"] {
+            try await database.sql.raw("DROP INDEX IF EXISTS \(ident: name)").run()
+        }
+    }
+}
