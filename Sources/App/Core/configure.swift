@@ -99,6 +99,7 @@ enum Migrations {
         app.migrations.add(AddExportIndexes())  // issue #7
         // Quarterly report and improvement actions (issue #7)
         app.migrations.add(CreateAnalytics())
+        app.migrations.add(AddMessageKeys())  // issue #8: system text in the reader's language
     }
 }
 

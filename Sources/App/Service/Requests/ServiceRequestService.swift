@@ -88,7 +88,7 @@ enum ServiceRequestService {
         r.clockPolicyJSON = plan?.clockPolicyJSON ?? JSONText.encode(ClockPolicy())
         r.breached = false
         try await r.create(on: db)
-        try await event(r, "received", at: receivedAt, note: "channel: \(r.channel.rawValue)", on: db, ctx: ctx)
+        try await event(r, "received", at: receivedAt, message: Message("svc_note.received", ["channel": r.channel.rawValue]), on: db, ctx: ctx)
         try await WorkInstructionService.copyChecklist(for: r, on: db, ctx: ctx)
         try await TemplateUsage.recordForRequest(r, on: db, day: receivedDay)  // issue #7
         try await refresh(r, on: db, ctx: ctx, clocks: clocks)
@@ -211,7 +211,13 @@ enum ServiceRequestService {
         }
     }
 
-    static func event(_ r: ServiceRequest, _ type: String, at: Date, note: String?, on db: any Database, ctx: MonitorContext) async throws {
+    /// A history step whose note the system wrote: stored in the default language, shown in the reader's.
+    static func event(_ r: ServiceRequest, _ type: String, at: Date, message: Message, on db: any Database, ctx: MonitorContext) async throws {
+        try await event(r, type, at: at, note: MessageText.stored(message), message: message, on: db, ctx: ctx)
+    }
+
+    static func event(_ r: ServiceRequest, _ type: String, at: Date, note: String?, message: Message? = nil, on db: any Database,
+                      ctx: MonitorContext) async throws {
         let e = ServiceRequestEvent()
         e.id = ctx.newID()
         e.requestID = r.id!
@@ -220,6 +226,8 @@ enum ServiceRequestService {
         e.actorID = ctx.actor.id
         e.actorName = ctx.actor.name
         e.note = note.map { String($0.prefix(4000)) }
+        e.messageKey = message?.key
+        e.messageParams = message.map { MessageText.encodeParams($0.params) }
         e.recordedAt = ctx.now
         try await e.create(on: db)
     }
