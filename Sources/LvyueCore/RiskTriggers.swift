@@ -170,6 +170,8 @@ public struct TriggerOutcome: Hashable, Sendable {
     public var measure: Double?
     /// The entity the firing is about (milestone, payment), for links.
     public var subjectId: UUID?
+    /// The reason of a firing as a locale key and parameters (`trigger.<kind>`), for people reading it in their language.
+    public var message: Message? = nil
 
     public static func quiet(_ reason: String) -> TriggerOutcome { TriggerOutcome(fired: false, reason: reason, measure: nil, subjectId: nil) }
 }
@@ -203,7 +205,8 @@ public enum RiskTriggers {
             }.max { $0.1 < $1.1 }!
             if worst.1 >= max(1, threshold) {
                 return TriggerOutcome(fired: true, reason: "milestone \(worst.0.name) late by \(worst.1) day(s) (threshold \(threshold))",
-                                      measure: Double(worst.1), subjectId: worst.0.id)
+                                      measure: Double(worst.1), subjectId: worst.0.id,
+                                      message: Message("trigger.milestone_late", ["milestone": worst.0.name, "days": "\(worst.1)", "threshold": "\(threshold)"]))
             }
             return .quiet("worst delay \(worst.1) day(s), threshold \(threshold)")
 
@@ -213,7 +216,8 @@ public enum RiskTriggers {
             let days = planned.days(to: forecast)
             if days > 0 {
                 return TriggerOutcome(fired: true, reason: "forecast finish \(forecast) is \(days) day(s) past the planned \(planned)",
-                                      measure: Double(days), subjectId: nil)
+                                      measure: Double(days), subjectId: nil,
+                                      message: Message("trigger.forecast_late", ["forecast": forecast.description, "days": "\(days)", "planned": planned.description]))
             }
             return .quiet("forecast finish \(forecast) within plan \(planned)")
 
@@ -223,7 +227,8 @@ public enum RiskTriggers {
             guard let worst = overdue.max(by: { $0.1 < $1.1 }) else { return .quiet("no overdue payment") }
             if worst.1 >= max(1, threshold) {
                 return TriggerOutcome(fired: true, reason: "payment \(worst.0.name) overdue by \(worst.1) day(s) (threshold \(threshold))",
-                                      measure: Double(worst.1), subjectId: worst.0.id)
+                                      measure: Double(worst.1), subjectId: worst.0.id,
+                                      message: Message("trigger.payment_overdue", ["payment": worst.0.name, "days": "\(worst.1)", "threshold": "\(threshold)"]))
             }
             return .quiet("worst overdue \(worst.1) day(s), threshold \(threshold)")
 
@@ -231,7 +236,8 @@ public enum RiskTriggers {
             let failed = facts.latestQuality.filter { !$0.passed && (trigger.milestoneId == nil || $0.milestoneId == trigger.milestoneId) }
             guard let first = failed.max(by: { $0.at < $1.at }) else { return .quiet("no failed quality result outstanding") }
             return TriggerOutcome(fired: true, reason: "quality result failed on milestone \(first.milestoneName)",
-                                  measure: Double(failed.count), subjectId: first.milestoneId)
+                                  measure: Double(failed.count), subjectId: first.milestoneId,
+                                  message: Message("trigger.quality_failed", ["milestone": first.milestoneName]))
 
         case .updateStale:
             let threshold = trigger.days ?? facts.cadenceDays
@@ -239,7 +245,8 @@ public enum RiskTriggers {
             let age = last.days(to: facts.today)
             if age >= threshold {
                 return TriggerOutcome(fired: true, reason: "no progress update for \(age) day(s) (cadence \(threshold))",
-                                      measure: Double(age), subjectId: nil)
+                                      measure: Double(age), subjectId: nil,
+                                      message: Message("trigger.update_stale", ["days": "\(age)", "threshold": "\(threshold)"]))
             }
             return .quiet("last update \(age) day(s) ago, threshold \(threshold)")
 
@@ -250,7 +257,8 @@ public enum RiskTriggers {
             let threshold = trigger.percent ?? 0
             if rate > threshold {
                 return TriggerOutcome(fired: true, reason: "SLA breach rate \(Int(rate.rounded()))% above \(threshold)%",
-                                      measure: rate, subjectId: nil)
+                                      measure: rate, subjectId: nil,
+                                      message: Message("trigger.sla_breach_rate", ["rate": "\(Int(rate.rounded()))", "threshold": "\(threshold)"]))
             }
             return .quiet("SLA breach rate \(Int(rate.rounded()))%")
 
@@ -264,7 +272,10 @@ public enum RiskTriggers {
             if worst.1 >= threshold {
                 return TriggerOutcome(fired: true, reason: "material \(worst.0.item) needed by \(worst.0.needBy) is \(worst.1) day(s) late"
                                       + (worst.0.expected.map { " (expected \($0))" } ?? " (no arrival)"),
-                                      measure: Double(worst.1), subjectId: worst.0.milestoneId)
+                                      measure: Double(worst.1), subjectId: worst.0.milestoneId,
+                                      message: Message(worst.0.expected == nil ? "trigger.material_late_no_arrival" : "trigger.material_late",
+                                                       ["item": worst.0.item, "need_by": worst.0.needBy.description, "days": "\(worst.1)",
+                                                        "expected": worst.0.expected?.description ?? ""]))
             }
             return .quiet("worst material slip \(worst.1) day(s), threshold \(threshold)")
 
@@ -278,17 +289,22 @@ public enum RiskTriggers {
             let pct = ResourceLoad.percent(planned: worst.planned, capacity: worst.capacity)
             return TriggerOutcome(fired: true, reason: "department \(worst.departmentName) week of \(worst.week) planned \(ResourceLoad.round2(worst.planned)) "
                                   + "person-day(s) against capacity \(ResourceLoad.round2(worst.capacity)) (threshold \(threshold)%)",
-                                  measure: pct.map(ResourceLoad.round2), subjectId: nil)
+                                  measure: pct.map(ResourceLoad.round2), subjectId: nil,
+                                  message: Message("trigger.department_overload", ["department": worst.departmentName, "week": worst.week.description,
+                                                   "planned": "\(ResourceLoad.round2(worst.planned))", "capacity": "\(ResourceLoad.round2(worst.capacity))",
+                                                   "threshold": "\(threshold)"]))
 
         case .fundsUnapproved:
             let threshold = max(0, trigger.days ?? 0)
             let pending = facts.funds.filter { !$0.approved }.map { ($0, facts.today.days(to: $0.needBy)) }.filter { $0.1 <= threshold }
             guard let first = pending.min(by: { $0.1 < $1.1 }) else { return .quiet("no unapproved funds within \(threshold) day(s)") }
             return TriggerOutcome(fired: true, reason: "funds \(first.0.label) needed by \(first.0.needBy) not approved (\(first.1) day(s) left, threshold \(threshold))",
-                                  measure: Double(first.1), subjectId: first.0.milestoneId)
+                                  measure: Double(first.1), subjectId: first.0.milestoneId,
+                                  message: Message("trigger.funds_unapproved", ["funds": first.0.label, "need_by": first.0.needBy.description,
+                                                   "days": "\(first.1)", "threshold": "\(threshold)"]))
 
         case .manual:
-            return manuallyTriggered ? TriggerOutcome(fired: true, reason: "triggered manually", measure: nil, subjectId: nil)
+            return manuallyTriggered ? TriggerOutcome(fired: true, reason: "triggered manually", measure: nil, subjectId: nil, message: Message("trigger.manual"))
                 : .quiet("manual trigger not set")
         }
     }

@@ -1,5 +1,6 @@
 import Fluent
 import Foundation
+import LvyueCore
 
 enum AlertLevel: String, Codable, CaseIterable, Sendable {
     case warning, breach
@@ -41,6 +42,11 @@ final class Alert: Model, @unchecked Sendable {
     @OptionalField(key: "acknowledged_by") var acknowledgedBy: String?
     @OptionalField(key: "resolved_at") var resolvedAt: Date?
     @Field(key: "version") var version: Int
+    /// The title and reason as a locale key and parameters (`<key>.title`, `<key>.reason`); nil on older rows.
+    @OptionalField(key: "message_key") var messageKey: String?
+    @OptionalField(key: "message_params") var messageParams: String?
 
     init() {}
+
+    var message: Message? { MessageText.message(key: messageKey, params: messageParams) }
 }

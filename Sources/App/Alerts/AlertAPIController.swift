@@ -1,4 +1,5 @@
 import Fluent
+import LvyueCore
 import Vapor
 
 struct AlertResponse: Content, HasVersion {
@@ -12,6 +13,10 @@ struct AlertResponse: Content, HasVersion {
     var level: AlertLevel
     var title: String
     var reason: String
+    /// `title` and `reason` as a locale key and parameters, for clients that show them in their own language
+    /// (absent on alerts fired before keys existed).
+    var messageKey: String?
+    var messageParams: [String: String]?
     var status: AlertStatus
     var firedAt: Date
     var acknowledgedAt: Date?
@@ -36,7 +41,8 @@ extension Alert: AuditedModel {
         case .improvementAction: links["improvement_action"] = "/api/v1/improvement-actions/\(sourceID.uuidString.lowercased())"
         }
         return AlertResponse(id: id!, source: source, sourceId: sourceID, conditionKey: conditionKey, firingSeq: firingSeq,
-                             contractId: contractID, milestoneId: milestoneID, level: level, title: title, reason: reason, status: status,
+                             contractId: contractID, milestoneId: milestoneID, level: level, title: title, reason: reason,
+                             messageKey: messageKey, messageParams: messageKey == nil ? nil : MessageText.decodeParams(messageParams), status: status,
                              firedAt: firedAt, acknowledgedAt: acknowledgedAt, acknowledgedBy: acknowledgedBy, resolvedAt: resolvedAt,
                              links: links, version: version)
     }

@@ -67,6 +67,20 @@ enum AlertFiring {
         var level: AlertLevel
         var title: String
         var reason: String
+        /// The title and reason as a locale key (`<key>.title`, `<key>.reason`) and parameters.
+        var message: Message?
+
+        init(key: Key, seq: Int, contractID: UUID?, milestoneID: UUID?, level: AlertLevel, title: String, reason: String) {
+            self.key = key; self.seq = seq; self.contractID = contractID; self.milestoneID = milestoneID
+            self.level = level; self.title = title; self.reason = reason
+        }
+
+        /// A firing whose title and reason are the message rendered in the stored language.
+        init(key: Key, seq: Int, contractID: UUID?, milestoneID: UUID?, level: AlertLevel, message: Message) {
+            self.init(key: key, seq: seq, contractID: contractID, milestoneID: milestoneID, level: level,
+                      title: MessageText.stored(message, "title"), reason: MessageText.stored(message, "reason"))
+            self.message = message
+        }
     }
 
     /// Inserts the alert of one firing unless it already exists. Returns the alert when this call created it.
@@ -74,9 +88,10 @@ enum AlertFiring {
         let id = ctx.newID()
         let row = try await db.sql.insert(into: Alert.schema)
             .columns("id", "source", "source_id", "condition_key", "firing_seq", "contract_id", "milestone_id", "level", "title",
-                     "reason", "status", "fired_at", "version")
+                     "reason", "status", "fired_at", "version", "message_key", "message_params")
             .values(id, f.key.source.rawValue, f.key.sourceID, f.key.condition, f.seq, f.contractID, f.milestoneID, f.level.rawValue,
-                    String(f.title.prefix(300)), String(f.reason.prefix(2000)), AlertStatus.open.rawValue, ctx.now, 1)
+                    String(f.title.prefix(300)), String(f.reason.prefix(2000)), AlertStatus.open.rawValue, ctx.now, 1,
+                    f.message?.key, f.message.map { MessageText.encodeParams($0.params) })
             .ignoringConflicts(with: ["source", "source_id", "condition_key", "firing_seq"])
             .returning("id")
             .first()

@@ -66,7 +66,7 @@ extension ReportWebController {
             rows: rows.map { a in
                 ActionRowView(quarter: a.quarter, figure: a.figureKey.flatMap { figureLabels[$0] } ?? "—", finding: a.finding, measure: a.measure,
                               department: lookups.departments.name(a.ownerDepartmentID) ?? "—", owner: lookups.users.name(a.ownerID) ?? "—",
-                              dueOn: a.dueOn, status: t["ia_status." + a.status.rawValue], statusKey: a.status.rawValue,
+                              dueOn: t.day(a.dueOn), status: t["ia_status." + a.status.rawValue], statusKey: a.status.rawValue,
                               overdue: a.isOverdue(today: today), review: a.effectReview ?? "",
                               editURL: AnalyticsPermissions.mayUpdate(user, action: a) ? ReportSitePaths.actionEdit.path(a.id!) : nil)
             },

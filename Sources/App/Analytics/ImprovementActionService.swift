@@ -147,18 +147,18 @@ enum ImprovementActionService {
             let alerted = Set(try await Alert.query(on: db).filter(\.$source == .improvementAction)
                 .filter(\.$sourceID ~~ overdue.compactMap(\.id)).all(\.$sourceID))
             for a in overdue where !alerted.contains(a.id!) {
-                let title = "改进措施逾期：\(a.finding.prefix(60))"
+                let message = Message("alert.improvement_action_overdue", ["finding": String(a.finding.prefix(60)),
+                                                                           "measure": String(a.measure.prefix(200)), "due": a.dueOn,
+                                                                           "status": a.status.rawValue])
                 guard let alert = try await AlertFiring.fire(.init(
                     key: .init(source: .improvementAction, sourceID: a.id!, condition: overdueCondition), seq: 1, contractID: nil,
-                    milestoneID: nil, level: .breach, title: title, reason: "improvement action due \(a.dueOn), status \(a.status.rawValue)"),
-                                                          on: db, ctx: ctx) else { continue }
+                    milestoneID: nil, level: .breach, message: message), on: db, ctx: ctx) else { continue }
                 fired += 1
                 var users: Set<UUID> = []
                 if let owner = a.ownerID { users.insert(owner) }
-                try await Notifier.emit(.init(event: .improvementActionOverdue, key: "alert:\(alert.id!.uuidString)",
-                                              title: "【改进措施逾期】\(a.finding.prefix(60))",
-                                              text: "\(a.measure.prefix(200))，应于\(a.dueOn)完成", link: ReportSitePaths.action.path(a.id!),
-                                              users: users, departments: [a.ownerDepartmentID]), on: db, ctx: ctx)
+                try await Notifier.emit(Notifier.outgoing(.improvementActionOverdue, key: "alert:\(alert.id!.uuidString)", message,
+                                                          link: ReportSitePaths.action.path(a.id!), users: users,
+                                                          departments: [a.ownerDepartmentID]), on: db, ctx: ctx)
             }
         }
         // Alerts whose action has been done, verified or deleted since.

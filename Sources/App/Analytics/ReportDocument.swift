@@ -169,9 +169,9 @@ enum ReportDocument {
         var h = "<dl class=\"rpt-meta\"><div><dt>\(esc(t["rpt_period"]))</dt><dd>\(esc(r.periodStart)) — \(esc(r.periodEnd)) (\(esc(r.timezone)))</dd></div>"
         h += "<div><dt>\(esc(t["rpt_filters"]))</dt><dd>\(esc(filterText))</dd></div>"
         h += "<div><dt>\(esc(t["rpt_as_of"]))</dt><dd>\(esc(r.asOf))</dd></div>"
-        h += "<div><dt>\(esc(t["rpt_generated"]))</dt><dd>\(esc(Display.time(r.generatedAt)))</dd></div>"
+        h += "<div><dt>\(esc(t["rpt_generated"]))</dt><dd>\(esc(t.time(r.generatedAt)))</dd></div>"
         if let s = r.snapshot {
-            h += "<div><dt>\(esc(t["rpt_frozen"]))</dt><dd><span class=\"badge rpt-frozen\">\(esc(t["rpt_frozen"]))</span> \(esc(Display.time(s.frozenAt))) · \(esc(s.frozenBy))</dd></div>"
+            h += "<div><dt>\(esc(t["rpt_frozen"]))</dt><dd><span class=\"badge rpt-frozen\">\(esc(t["rpt_frozen"]))</span> \(esc(t.time(s.frozenAt))) · \(esc(s.frozenBy))</dd></div>"
         } else {
             h += "<div><dt>\(esc(t["rpt_frozen"]))</dt><dd>\(esc(t["rpt_live"]))</dd></div>"
         }

@@ -23,7 +23,7 @@ struct AttachmentSection: Encodable, Sendable {
         }
         let rows = try await AttachmentService.list(parent, parentID, on: req.db).map { a in
             Row(name: a.filename, type: a.contentType, size: ByteSize.text(a.size), uploadedBy: a.uploadedByName,
-                time: Display.time(a.createdAt), downloadURL: AttachmentPaths.download.path(a.id!), deleteURL: AttachmentPaths.delete.path(a.id!),
+                time: req.strings.time(a.createdAt), downloadURL: AttachmentPaths.download.path(a.id!), deleteURL: AttachmentPaths.delete.path(a.id!),
                 canDelete: AttachmentService.mayDelete(user, a))
         }
         let canUpload = await AttachmentService.mayAdd(req, parent, parentID: parentID, contractID: contractID)
@@ -35,7 +35,7 @@ struct AttachmentSection: Encodable, Sendable {
     static func portal(_ req: Request, requestID: UUID, canUpload: Bool) async throws -> AttachmentSection {
         let rows = try await AttachmentService.list(.serviceRequest, requestID, on: req.db).map { a in
             Row(name: a.filename, type: a.contentType, size: ByteSize.text(a.size), uploadedBy: a.uploadedByName,
-                time: Display.time(a.createdAt), downloadURL: PortalPaths.attachment.path(a.id!), deleteURL: "", canDelete: false)
+                time: req.strings.time(a.createdAt), downloadURL: PortalPaths.attachment.path(a.id!), deleteURL: "", canDelete: false)
         }
         return AttachmentSection(rows: rows, isEmpty: rows.isEmpty, canUpload: canUpload,
                                  uploadURL: PortalServicePaths.requestAttachments.path(requestID), photoCapture: false)

@@ -38,7 +38,7 @@ struct AttachmentWebController {
         let canUpload = await AttachmentService.mayAdd(req, parent, parentID: id, contractID: contractID)
         let rows = try await AttachmentService.list(parent, id, on: req.db).map { a in
             AttachmentsPage.Row(name: a.filename, type: a.contentType, size: ByteSize.text(a.size), uploadedBy: a.uploadedByName,
-                                time: Display.time(a.createdAt), downloadURL: AttachmentPaths.download.path(a.id!),
+                                time: t.time(a.createdAt), downloadURL: AttachmentPaths.download.path(a.id!),
                                 deleteURL: AttachmentPaths.delete.path(a.id!),
                                 canDelete: AttachmentService.mayDelete(user, a))
         }

@@ -103,6 +103,7 @@ enum Migrations {
         app.migrations.add(AddResourceLoadIndexes())  // issue #10: load view and resource status at scale
         app.migrations.add(CreateJobs())  // issue #8
         app.migrations.add(AddDashboardIndexes())  // issue #9: the dashboard's indexes at scale L
+        app.migrations.add(AddMessageKeys())  // issue #8: system text in the reader's language
     }
 }
 

@@ -1,5 +1,6 @@
 import Fluent
 import Foundation
+import LvyueCore
 
 /// open → in_progress → resolved → closed (closing needs a resolution); resolved or closed may be reopened (back to open).
 enum EscalationStatus: String, Codable, CaseIterable, Sendable {
@@ -94,6 +95,11 @@ final class EscalationEvent: Model, @unchecked Sendable {
     @OptionalField(key: "note") var note: String?
     @Field(key: "actor_name") var actorName: String
     @Field(key: "at") var at: Date
+    /// The text above as a locale key and parameters (nil on rows written before keys existed).
+    @OptionalField(key: "message_key") var messageKey: String?
+    @OptionalField(key: "message_params") var messageParams: String?
+
+    var message: Message? { MessageText.message(key: messageKey, params: messageParams) }
 
     init() {}
 }

@@ -77,6 +77,9 @@ struct EscalationEventResponse: Content {
     var note: String?
     var actorName: String
     var at: Date
+    /// `note` as a locale key and parameters when the system wrote it.
+    var messageKey: String?
+    var messageParams: [String: String]?
 
     init(_ e: EscalationEvent) {
         id = e.id!
@@ -86,6 +89,8 @@ struct EscalationEventResponse: Content {
         note = e.note
         actorName = e.actorName
         at = e.at
+        messageKey = e.messageKey
+        messageParams = e.messageKey == nil ? nil : MessageText.decodeParams(e.messageParams)
     }
 }
 

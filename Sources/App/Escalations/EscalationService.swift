@@ -88,17 +88,17 @@ enum EscalationService {
             e.version = 1
             try await e.create(on: db)
             try await event(e, "raised", from: nil, to: e.raisedOnTime ? "on_time" : "late",
-                            note: e.raisedOnTime ? nil : "raised more than 24 h after detection", on: db, ctx: ctx)
+                            message: e.raisedOnTime ? nil : Message("esc_note.raised_late"), on: db, ctx: ctx)
             let after = e.response(ResponseContext(now: now))
             try await AuditLog.append(on: db, at: now, actor: actor, action: "create", entityType: Escalation.entityType,
                                       entityID: e.id!.uuidString, after: after)
             let people = try await chainPeople(level: e.level, on: db)
             var users = people.users
             if let o = contract.$owner.id { users.insert(o) }
-            try await Notifier.emit(.init(event: .escalationRaised, key: "escalation:\(e.id!.uuidString):raised",
-                                          title: "【问题升级】\(e.number) \(contract.number)",
-                                          text: "\(contract.number) \(contract.title)：\(e.summary)（\(e.level)级，"
-                                              + (e.raisedOnTime ? "按时上报" : "超过24小时上报") + "）",
+            try await Notifier.emit(Notifier.outgoing(.escalationRaised, key: "escalation:\(e.id!.uuidString):raised",
+                                                      Message(e.raisedOnTime ? "notice.escalation_raised" : "notice.escalation_raised_late",
+                                                              ["escalation": e.number, "contract": contract.number, "contract_title": contract.title,
+                                                               "summary": e.summary, "level": "\(e.level)"]),
                                           link: SitePaths.escalation(e.id!), users: users,
                                           departments: people.departments.union(departments).union([contract.$department.id].compactMap { $0 })),
                                     on: db, ctx: ctx)
@@ -247,16 +247,18 @@ enum EscalationService {
             e.level = min(3, e.level + 1)
             e.version += 1
             try await e.update(on: db)
+            let deadline = JSONCoding.formatInstant(e.resolveBy)
             try await event(e, "overdue", from: String(oldLevel), to: String(e.level),
-                            note: "resolve-by deadline \(JSONCoding.formatInstant(e.resolveBy)) passed", on: db, ctx: ctx)
+                            message: Message("esc_note.deadline_passed", ["deadline": deadline]), on: db, ctx: ctx)
             try await AuditLog.append(on: db, at: ctx.now, actor: ctx.actor, action: "escalation.overdue", entityType: Escalation.entityType,
                                       entityID: e.id!.uuidString, before: before, after: e.response(ResponseContext(now: ctx.now)))
             let key = AlertFiring.Key(source: .escalation, sourceID: e.id!, condition: "resolve_overdue")
             let contract = try await Contract.find(e.$contract.id, on: db)
+            let number = contract?.number ?? ""
+            let message = Message("alert.escalation_overdue", ["escalation": e.number, "contract": number, "deadline": deadline,
+                                                               "from": "\(oldLevel)", "to": "\(e.level)", "summary": e.summary])
             let alert = try await AlertFiring.fire(.init(key: key, seq: seq, contractID: e.$contract.id, milestoneID: e.$milestone.id,
-                                                         level: .breach, title: "问题逾期未解决：\(e.number)",
-                                                         reason: "escalation \(e.number) not resolved by \(JSONCoding.formatInstant(e.resolveBy)); level \(oldLevel) → \(e.level)"),
-                                                   on: db, ctx: ctx)
+                                                         level: .breach, message: message), on: db, ctx: ctx)
             guard alert != nil else { continue }
             handled += 1
             let people = try await chainPeople(level: e.level, on: db)
@@ -264,15 +266,11 @@ enum EscalationService {
             if let o = contract?.$owner.id { users.insert(o) }
             let departments = people.departments.union(e.departments)
             let base = "escalation:\(e.id!.uuidString):deadline:\(seq)"
-            let number = contract?.number ?? ""
-            try await Notifier.emit(.init(event: .escalationOverdue, key: base + ":overdue", title: "【问题逾期】\(e.number) \(number)",
-                                          text: "\(e.number)（\(number)）未在\(JSONCoding.formatInstant(e.resolveBy))前解决：\(e.summary)",
-                                          link: SitePaths.escalation(e.id!), users: users, departments: departments), on: db, ctx: ctx)
+            try await Notifier.emit(Notifier.outgoing(.escalationOverdue, key: base + ":overdue", Message("notice.escalation_overdue", message.params),
+                                                      link: SitePaths.escalation(e.id!), users: users, departments: departments), on: db, ctx: ctx)
             if e.level != oldLevel {
-                try await Notifier.emit(.init(event: .escalationLevelledUp, key: base + ":level",
-                                              title: "【问题升级至\(e.level)级】\(e.number) \(number)",
-                                              text: "\(e.number)（\(number)）逾期未解决，已由\(oldLevel)级升级至\(e.level)级：\(e.summary)",
-                                              link: SitePaths.escalation(e.id!), users: users, departments: departments), on: db, ctx: ctx)
+                try await Notifier.emit(Notifier.outgoing(.escalationLevelledUp, key: base + ":level", Message("notice.escalation_levelled_up", message.params),
+                                                          link: SitePaths.escalation(e.id!), users: users, departments: departments), on: db, ctx: ctx)
             }
         }
         return handled
@@ -291,7 +289,14 @@ enum EscalationService {
         return (users, Set(chain.departmentIDs))
     }
 
-    static func event(_ e: Escalation, _ kind: String, from: String?, to: String?, note: String?, on db: any Database, ctx: MonitorContext) async throws {
+    /// A history step whose note the system wrote: stored in the default language, shown in the reader's.
+    static func event(_ e: Escalation, _ kind: String, from: String?, to: String?, message: Message?, on db: any Database,
+                      ctx: MonitorContext) async throws {
+        try await event(e, kind, from: from, to: to, note: message.map { MessageText.stored($0) }, message: message, on: db, ctx: ctx)
+    }
+
+    static func event(_ e: Escalation, _ kind: String, from: String?, to: String?, note: String?, message: Message? = nil,
+                      on db: any Database, ctx: MonitorContext) async throws {
         let ev = EscalationEvent()
         ev.id = ctx.newID()
         ev.$escalation.id = e.id!
@@ -299,6 +304,8 @@ enum EscalationService {
         ev.fromValue = from
         ev.toValue = to
         ev.note = note
+        ev.messageKey = message?.key
+        ev.messageParams = message.map { MessageText.encodeParams($0.params) }
         ev.actorName = ctx.actor.name
         ev.at = ctx.now
         try await ev.create(on: db)

@@ -45,7 +45,7 @@ struct DashboardPage: Encodable, Sendable {
         let zh = t.lang == .zhCN
         contracts = d.contracts.map {
             ContractRow(number: $0.number, title: $0.title, url: SitePath.contract.path($0.id), monitorURL: MonitorPaths.contractMonitor.path($0.id),
-                        progressClass: Display.widthClass($0.progress), progressText: Display.percent($0.progress),
+                        progressClass: Display.widthClass($0.progress), progressText: t.percent($0.progress),
                         summary: zh ? $0.summaryZh : $0.summaryEn, late: $0.lateMilestones > 0, stale: $0.updateStale,
                         lastUpdate: $0.lastUpdateOn ?? "—")
         }
@@ -56,11 +56,11 @@ struct DashboardPage: Encodable, Sendable {
         }
         upcoming = d.upcomingMilestones.map {
             SimpleRow(contract: $0.contractNumber, url: SitePath.contract.path($0.contractId), name: $0.name,
-                      detail: "\($0.plannedOn) · " + t.format("mon_days_left", ["n": "\($0.daysLeft)"]))
+                      detail: t.day($0.plannedOn) + " · " + t.format("mon_days_left", ["n": "\($0.daysLeft)"]))
         }
         payments = d.overduePayments.map {
             SimpleRow(contract: $0.contractNumber, url: SitePath.contract.path($0.contractId), name: $0.name,
-                      detail: "\($0.outstanding) · " + t.format("mon_days_overdue", ["n": "\($0.overdueDays)"]))
+                      detail: t.fmt.amount($0.outstanding) + " · " + t.format("mon_days_overdue", ["n": "\($0.overdueDays)"]))
         }
         risks = d.firedRisks.map {
             SimpleRow(contract: $0.contractNumber, url: MonitorPaths.contractMonitor.path($0.contractId), name: $0.description,
@@ -69,8 +69,9 @@ struct DashboardPage: Encodable, Sendable {
         alerts = d.openAlerts.map { AlertRow(response: $0, t) }
         escalations = d.openEscalations.map {
             EscalationRow(number: $0.number, url: MonitorPaths.escalation.path($0.id), contract: $0.contractNumber, level: $0.level,
-                          status: t["mon_escalation_status.\($0.status)"], statusClass: $0.status, raisedAt: Display.time($0.raisedAt),
-                          onTime: true, raiseText: "", resolveBy: Display.time($0.resolveBy), overdue: $0.overdue,
+                          levelText: t.format("esc_level_n", ["n": "\($0.level)"]),
+                          status: t["mon_escalation_status.\($0.status)"], statusClass: $0.status, raisedAt: t.time($0.raisedAt),
+                          onTime: true, raiseText: "", resolveBy: t.time($0.resolveBy), overdue: $0.overdue,
                           age: t.format("mon_age_hours", ["n": "\($0.ageHours)"]))
         }
         buckets = [Bucket(label: t["mon_age_under1d"], count: d.escalationsByAge.under1d),
@@ -102,12 +103,13 @@ struct AlertRow: Encodable, Sendable {
     }
 
     init(response a: AlertResponse, _ t: Strings) {
-        title = a.title
-        reason = a.reason
+        let message = a.messageKey.map { Message($0, a.messageParams ?? [:]) }
+        title = t.text(message, "title", stored: a.title)
+        reason = t.text(message, "reason", stored: a.reason)
         level = t["mon_alert_level.\(a.level.rawValue)"]
         levelClass = a.level.rawValue
         status = t["mon_alert_status.\(a.status.rawValue)"]
-        firedAt = Display.time(a.firedAt)
+        firedAt = t.time(a.firedAt)
         url = a.contractId.map { MonitorPaths.contractMonitor.path($0) } ?? MonitorPaths.alerts.path
         ackURL = MonitorPaths.alertAck.path(a.id)
         escalateURL = MonitorPaths.alertEscalate.path(a.id)
@@ -126,6 +128,7 @@ struct EscalationRow: Encodable, Sendable {
     var url: String
     var contract: String
     var level: Int
+    var levelText: String
     var status: String
     var statusClass: String
     var raisedAt: String
@@ -135,18 +138,20 @@ struct EscalationRow: Encodable, Sendable {
     var overdue: Bool
     var age: String
 
-    init(number: String, url: String, contract: String, level: Int, status: String, statusClass: String, raisedAt: String, onTime: Bool,
+    init(number: String, url: String, contract: String, level: Int, levelText: String, status: String, statusClass: String, raisedAt: String, onTime: Bool,
          raiseText: String, resolveBy: String, overdue: Bool, age: String) {
         self.number = number; self.url = url; self.contract = contract; self.level = level; self.status = status
+        self.levelText = levelText
         self.statusClass = statusClass; self.raisedAt = raisedAt; self.onTime = onTime; self.raiseText = raiseText
         self.resolveBy = resolveBy; self.overdue = overdue; self.age = age
     }
 
     init(_ e: EscalationResponse, contractNumber: String, _ t: Strings) {
         self.init(number: e.number, url: MonitorPaths.escalation.path(e.id), contract: contractNumber, level: e.level,
-                  status: t["mon_escalation_status.\(e.status.rawValue)"], statusClass: e.status.rawValue, raisedAt: Display.time(e.raisedAt),
+                  levelText: t.format("esc_level_n", ["n": "\(e.level)"]),
+                  status: t["mon_escalation_status.\(e.status.rawValue)"], statusClass: e.status.rawValue, raisedAt: t.time(e.raisedAt),
                   onTime: e.raisedOnTime, raiseText: e.raisedOnTime ? t["mon_raised_on_time"] : t["mon_raised_late"],
-                  resolveBy: Display.time(e.resolveBy), overdue: e.resolveState == "breached",
+                  resolveBy: t.time(e.resolveBy), overdue: e.resolveState == "breached",
                   age: t.format("mon_age_hours", ["n": "\(e.ageHours)"]))
     }
 }
@@ -167,7 +172,7 @@ struct EventRow: Encodable, Sendable {
         switch kind {
         case "status": return t.table["mon_escalation_status.\(raw)"] ?? raw
         case "raised": return raw == "on_time" ? t["mon_raised_on_time"] : raw == "late" ? t["mon_raised_late"] : raw
-        case "meeting": return JSONCoding.parseInstant(raw).map { Display.time($0) } ?? raw
+        case "meeting": return JSONCoding.parseInstant(raw).map { t.time($0) } ?? raw
         case "level", "overdue": return Int(raw).map { "L\($0)" } ?? raw
         default: return raw
         }

@@ -76,7 +76,7 @@ struct MonitoringWebController {
         guard let contractID = alert.contractID else { throw AppError.conflict(code: "alert_without_contract", message: "this alert is not about a contract") }
         let created = try await EscalationService.create(req.application, actor: req.actor, EscalationCreateInput(
             contractId: contractID, milestoneId: alert.milestoneID, riskId: alert.source == .risk ? alert.sourceID : nil, alertId: alert.id,
-            detectedAt: alert.firedAt, description: "\(alert.title)（\(alert.reason)）"))
+            detectedAt: alert.firedAt, description: req.strings.alertDescription(alert)))
         return WebView.redirect(req, to: MonitorPaths.escalation.path(created.id), notice: .created)
     }
 
@@ -109,12 +109,12 @@ struct MonitoringWebController {
         let page = EscalationPage(
             row: EscalationRow(r, contractNumber: numbers[e.$contract.id] ?? "", t),
             contractURL: SitePath.contract.path(e.$contract.id), description: r.description, impact: r.impact ?? "—",
-            initialFix: r.initialFix ?? "—", resolution: r.resolution ?? "", detectedAt: Display.time(r.detectedAt),
-            raiseDueAt: Display.time(r.raiseDueAt), closedAt: Display.time(r.closedAt),
-            meetings: meetings.map { MeetingRow(heldAt: Display.time($0.heldAt), attendees: $0.attendees, decisions: $0.decisions,
-                                                resolveBy: Display.time($0.resolveBy), recordedBy: $0.recordedBy) },
-            events: events.map { EventRow(at: Display.time($0.at), kind: t["mon_event." + $0.kind], from: EventRow.shown($0.kind, $0.fromValue, t),
-                                          to: EventRow.shown($0.kind, $0.toValue, t), note: $0.note ?? "", actor: $0.actorName) },
+            initialFix: r.initialFix ?? "—", resolution: r.resolution ?? "", detectedAt: t.time(r.detectedAt),
+            raiseDueAt: t.time(r.raiseDueAt), closedAt: t.time(r.closedAt),
+            meetings: meetings.map { MeetingRow(heldAt: t.time($0.heldAt), attendees: $0.attendees, decisions: $0.decisions,
+                                                resolveBy: t.time($0.resolveBy), recordedBy: $0.recordedBy) },
+            events: events.map { EventRow(at: t.time($0.at), kind: t["mon_event." + $0.kind], from: EventRow.shown($0.kind, $0.fromValue, t),
+                                          to: EventRow.shown($0.kind, $0.toValue, t), note: t.text($0.message, stored: $0.note ?? ""), actor: $0.actorName) },
             attachmentsURL: AttachmentPaths.escalation.path(id),
             canUpdate: Permissions.allows(role, .update, .escalation) && (e.status == .open || e.status == .inProgress),
             canChangeStatus: Permissions.allows(role, .update, .escalation),
@@ -165,7 +165,8 @@ struct MonitoringWebController {
                                                    search: ["title", "body"]) { MonitorLists.filterInbox($0, $1) }
         let unread = try await InboxNotification.query(on: req.db).filter(\.$userID == user.id!).filter(\.$readAt == nil).count()
         let page = InboxPage(list: list, unread: unread, rows: rows.map {
-            InboxRow(title: $0.title, body: $0.body, link: $0.link ?? "", at: Display.time($0.createdAt), unread: $0.readAt == nil,
+            InboxRow(title: t.text($0.message, "title", stored: $0.title), body: t.text($0.message, "body", stored: $0.body),
+                     link: $0.link ?? "", at: t.time($0.createdAt), unread: $0.readAt == nil,
                      event: t["mon_event_kind." + $0.event.rawValue], readURL: MonitorPaths.notificationRead.path($0.id!))
         })
         return try await WebView.render(req, "monitoring/notifications", title: t["mon_inbox_title"], page)
@@ -204,13 +205,13 @@ struct MonitoringWebController {
         var page = ContractMonitorPage(
             number: c.number, title: c.title, contractURL: SitePath.contract.path(c.id!),
             summary: ProgressSummary.sentence(progress: progress, delays: delays, language: req.lang == .en ? .en : .zhCN),
-            progressClass: Display.widthClass(progress), progressText: Display.percent(progress), timelineSVG: svg,
+            progressClass: Display.widthClass(progress), progressText: t.percent(progress), timelineSVG: svg,
             risks: risks.map { RiskRow($0, t) },
             heat: (1...5).reversed().map { l in HeatRow(likelihood: l, cells: (1...5).map { i in
                 let n = heat.first { $0.likelihood == l && $0.impact == i }?.count ?? 0
                 return HeatCellView(count: n, band: RiskTriggers.band(score: l * i), label: n == 0 ? "" : String(n))
             }) })
-        page.reviews = try await ReviewRows.rows(contractID: c.id!, on: req.db)  // issue #10
+        page.reviews = try await ReviewRows.rows(contractID: c.id!, req.strings, on: req.db)  // issue #10
         page.reviewsURL = ResourceSitePaths.reviews.path(c.id!)
         page.exports = ContractExportLinks(c.id!)  // issue #7
         return try await WebView.render(req, "monitoring/contract", title: "\(c.number) · \(t["mon_risks_title"])", page)

@@ -1,5 +1,6 @@
 import Fluent
 import Foundation
+import LvyueCore
 
 /// Events that notify people and channels. A channel's `events` is its rule: which of these it receives.
 enum NotificationEvent: String, Codable, CaseIterable, Sendable {
@@ -37,6 +38,11 @@ final class InboxNotification: Model, @unchecked Sendable {
     @OptionalField(key: "link") var link: String?
     @Field(key: "created_at") var createdAt: Date
     @OptionalField(key: "read_at") var readAt: Date?
+    /// The text above as a locale key and parameters (nil on rows written before keys existed).
+    @OptionalField(key: "message_key") var messageKey: String?
+    @OptionalField(key: "message_params") var messageParams: String?
+
+    var message: Message? { MessageText.message(key: messageKey, params: messageParams) }
 
     init() {}
 }

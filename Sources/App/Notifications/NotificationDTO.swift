@@ -10,6 +10,9 @@ struct InboxItemResponse: Content {
     var link: String?
     var createdAt: Date
     var readAt: Date?
+    /// `title` and `body` as a locale key (`<key>.title`, `<key>.body`) and parameters.
+    var messageKey: String?
+    var messageParams: [String: String]?
 
     init(_ n: InboxNotification) {
         id = n.id!
@@ -19,6 +22,8 @@ struct InboxItemResponse: Content {
         link = n.link
         createdAt = n.createdAt
         readAt = n.readAt
+        messageKey = n.messageKey
+        messageParams = n.messageKey == nil ? nil : MessageText.decodeParams(n.messageParams)
     }
 }
 

@@ -1,5 +1,6 @@
 import Fluent
 import Foundation
+import LvyueCore
 import SQLKit
 
 /// Turns one event into inbox messages and queued deliveries, inside the transaction that produced the event:
@@ -12,6 +13,9 @@ enum Notifier {
         var key: String
         var title: String
         var text: String
+        /// Title and text as a locale key (`<key>.title`, `<key>.body`) and parameters: each inbox shows it in its
+        /// reader's language; channels get the stored language.
+        var message: Message? = nil
         var link: String?
         /// People whose inbox receives it.
         var users: Set<UUID>
@@ -19,11 +23,19 @@ enum Notifier {
         var departments: Set<UUID>
     }
 
+    /// An event whose title and text are the message rendered in the stored language.
+    static func outgoing(_ event: NotificationEvent, key: String, _ message: Message, link: String?, users: Set<UUID>,
+                         departments: Set<UUID>) -> Outgoing {
+        Outgoing(event: event, key: key, title: MessageText.stored(message, "title"), text: MessageText.stored(message, "body"),
+                 message: message, link: link, users: users, departments: departments)
+    }
+
     static func emit(_ e: Outgoing, on db: any Database, ctx: MonitorContext) async throws {
         for user in e.users.sorted(by: { $0.uuidString < $1.uuidString }) {
             try await db.sql.insert(into: InboxNotification.schema)
-                .columns("id", "user_id", "event", "event_key", "title", "body", "link", "created_at")
-                .values(ctx.newID(), user, e.event.rawValue, e.key, String(e.title.prefix(300)), String(e.text.prefix(4000)), e.link, ctx.now)
+                .columns("id", "user_id", "event", "event_key", "title", "body", "link", "created_at", "message_key", "message_params")
+                .values(ctx.newID(), user, e.event.rawValue, e.key, String(e.title.prefix(300)), String(e.text.prefix(4000)), e.link, ctx.now,
+                        e.message?.key, e.message.map { MessageText.encodeParams($0.params) })
                 .ignoringConflicts(with: ["user_id", "event_key"])
                 .run()
         }

@@ -35,8 +35,8 @@ struct AccountWebController {
             .map { token -> TokensPage.Row in
                 let expired = token.expiresAt.map { $0 <= now } ?? false
                 let state = token.revokedAt != nil ? t["tokens_revoked"] : expired ? t["tokens_expired"] : t["tokens_active"]
-                return .init(name: token.name, created: Display.time(token.createdAt), expires: token.expiresAt.map { Display.time($0) } ?? t["tokens_never"],
-                             lastUsed: token.lastUsedAt.map { Display.time($0) } ?? t["tokens_unused"], state: state,
+                return .init(name: token.name, created: t.time(token.createdAt), expires: token.expiresAt.map { t.time($0) } ?? t["tokens_never"],
+                             lastUsed: token.lastUsedAt.map { t.time($0) } ?? t["tokens_unused"], state: state,
                              active: token.revokedAt == nil && !expired)
             }
         let page = TokensPage(rows: rows, isEmpty: rows.isEmpty, backURL: AccountPaths.password.path)

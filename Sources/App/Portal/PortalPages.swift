@@ -24,8 +24,8 @@ struct PortalHomePage: Encodable, Sendable {
         let rows = contracts.map { c -> Row in
             let pct = Fulfilment.weightedProgress((byContract[c.id!] ?? []).map { ($0.weight, $0.progress, $0.actualOn != nil) })
             return Row(url: PortalPaths.contract.path(c.id!), number: c.number, title: c.title, status: t.label("contract_status", c.status),
-                       statusKey: c.status.rawValue, period: "\(c.startsOn ?? "—") – \(c.endsOn ?? "—")",
-                       progress: Display.percent(pct), progressClass: Display.widthClass(pct))
+                       statusKey: c.status.rawValue, period: "\(t.day(c.startsOn)) – \(t.day(c.endsOn))",
+                       progress: t.percent(pct), progressClass: Display.widthClass(pct))
         }
         return PortalHomePage(customerName: customer?.name ?? "", rows: rows, isEmpty: rows.isEmpty,
                               passwordURL: AccountPaths.password.path, requestsURL: PortalServicePaths.requests.path)
@@ -61,8 +61,8 @@ struct PortalContractPage: Encodable, Sendable {
         let rows = ms.map { m -> MilestoneRow in
             let status = m.status(today: today)
             let progress = Double(m.actualOn != nil ? 100 : m.progress)
-            return MilestoneRow(name: m.name, plannedOn: m.plannedOn, actualOn: m.actualOn ?? "—", status: t.label("milestone_status", status),
-                                statusKey: status.rawValue, progress: Display.percent(progress), progressClass: Display.widthClass(progress),
+            return MilestoneRow(name: m.name, plannedOn: t.day(m.plannedOn), actualOn: t.day(m.actualOn), status: t.label("milestone_status", status),
+                                statusKey: status.rawValue, progress: t.percent(progress), progressClass: Display.widthClass(progress),
                                 files: (filesBy[m.id!] ?? []).map { FileRow(name: $0.filename, url: PortalPaths.attachment.path($0.id!), size: ByteSize.text($0.size)) })
         }
         let plans = try await ServicePlan.query(on: req.db).filter(\.$contractID == id).sort(\.$warrantyStart).all().map {
@@ -71,7 +71,7 @@ struct PortalContractPage: Encodable, Sendable {
         }
         return PortalContractPage(backURL: PortalPaths.home.path, number: contract.number, title: contract.title,
                                   status: t.label("contract_status", contract.status), statusKey: contract.status.rawValue,
-                                  startsOn: contract.startsOn ?? "—", endsOn: contract.endsOn ?? "—", signedOn: contract.signedOn ?? "—",
+                                  startsOn: t.day(contract.startsOn), endsOn: t.day(contract.endsOn), signedOn: t.day(contract.signedOn),
                                   milestones: rows, hasMilestones: !rows.isEmpty, requestsURL: PortalServicePaths.requests.path,
                                   plans: plans)
     }

@@ -102,7 +102,7 @@ struct PortalServiceController {
         }
         let page = PortalRequestsPage(rows: rows.map {
             .init(url: PortalServicePaths.request.path($0.id!), number: $0.number, title: $0.title, type: t.label("svc_type", $0.type),
-                  status: t.label("svc_status", $0.status), received: Display.time($0.receivedAt))
+                  status: t.label("svc_status", $0.status), received: t.time($0.receivedAt))
         }, list: list, newURL: PortalServicePaths.newRequest.path, backURL: PortalPaths.home.path)
         return try await WebView.render(req, "portal/requests", title: t["portal_requests_title"], page)
     }
@@ -198,14 +198,14 @@ struct PortalServiceController {
         let detail = try await ServiceRequestService.detail(id, on: req.db, now: req.now, clocks: req.application.serviceClocks)
         let clocks = detail.clocks.map { c in
             PortalRequestPage.Clock(name: t.table["svc_clock." + c.name] ?? c.name, state: t.table["portal_clock." + c.state] ?? c.state,
-                                    due: Display.time(c.dueAt))
+                                    due: t.time(c.dueAt))
         }
         let rating = detail.rating.map { _ in t["portal_rated"] }
         let page = PortalRequestPage(
             backURL: PortalServicePaths.requests.path, number: r.number, title: r.title, description: r.summary,
             type: t.label("svc_type", r.type), urgency: t.label("svc_urgency", r.urgency), status: t.label("svc_status", r.status),
-            received: Display.time(r.receivedAt), clocks: clocks,
-            objections: detail.objections.map { .init(raised: Display.time($0.raisedAt), text: $0.description, status: $0.status.rawValue) },
+            received: t.time(r.receivedAt), clocks: clocks,
+            objections: detail.objections.map { .init(raised: t.time($0.raisedAt), text: $0.description, status: $0.status.rawValue) },
             canSignOff: r.status == .resolved, canRate: r.resolvedAt != nil && detail.rating == nil, rated: rating,
             signOffURL: PortalServicePaths.signOff.path(id), ratingURL: PortalServicePaths.rating.path(id),
             objectionURL: PortalServicePaths.objection.path(id), error: error,

@@ -121,19 +121,19 @@ struct ResourceWebController {
             switch l.kind {
             case .person:
                 return .init(id: r.id.uuidString, main: "\(l.departmentID.flatMap { names[$0] } ?? "—") · \(l.role ?? "")",
-                             detail: t.format("res_person_days", ["n": Display.number(l.personDays ?? 0)]) + (l.persons.map { " · " + $0 } ?? ""),
-                             dates: "\(l.startsOn ?? "") – \(l.endsOn ?? "")", note: l.note ?? "", late: false, lateText: nil, approved: false, state: nil,
+                             detail: t.format("res_person_days", ["n": t.number(l.personDays ?? 0)]) + (l.persons.map { " · " + $0 } ?? ""),
+                             dates: "\(t.day(l.startsOn)) – \(t.day(l.endsOn))", note: l.note ?? "", late: false, lateText: nil, approved: false, state: nil,
                              deleteURL: del, approveURL: appr, version: l.version)
             case .material:
                 let late = (r.lateDays ?? 0) > 0
                 let state = l.arrivedOn != nil ? t["res_arrived"] + " " + (l.arrivedOn ?? "") : (l.expectedOn.map { t["res_expected"] + " " + $0 } ?? "")
-                return .init(id: r.id.uuidString, main: "\(l.item ?? "") × \(Display.number(l.quantity ?? 0)) \(l.unit ?? "")",
-                             detail: l.supplier ?? "—", dates: t["res_need_by"] + " " + (l.needBy ?? ""), note: l.note ?? "", late: late,
+                return .init(id: r.id.uuidString, main: "\(l.item ?? "") × \(t.number(l.quantity ?? 0)) \(l.unit ?? "")",
+                             detail: l.supplier ?? "—", dates: t["res_need_by"] + " " + t.day(l.needBy), note: l.note ?? "", late: late,
                              lateText: late ? t.format("late_days", ["n": String(r.lateDays ?? 0)]) : nil, approved: false, state: state,
                              deleteURL: del, approveURL: appr, version: l.version)
             case .fund:
-                return .init(id: r.id.uuidString, main: Display.money(l.amountMinor ?? 0, l.currency ?? "CNY"), detail: l.source ?? "—",
-                             dates: t["res_need_by"] + " " + (l.needBy ?? ""), note: l.note ?? "",
+                return .init(id: r.id.uuidString, main: t.money(l.amountMinor ?? 0, l.currency ?? "CNY"), detail: l.source ?? "—",
+                             dates: t["res_need_by"] + " " + t.day(l.needBy), note: l.note ?? "",
                              late: !l.approved && ctx.today.days(to: LocalDate(iso: l.needBy ?? "") ?? ctx.today) <= 7,
                              lateText: nil, approved: l.approved,
                              state: l.approved ? t["res_approved"] + " · " + (l.approvedBy ?? "") : t["res_not_approved"],
@@ -236,18 +236,18 @@ struct ResourceWebController {
             headcount = load.headcount
             calendarID = load.calendarId
             weeks = load.weeks.map { w in
-                LoadPage.WeekRow(week: w.weekStart, workingDays: w.workingDays, capacity: Display.number(w.capacity), planned: Display.number(w.planned),
-                                 percent: w.percent.map { Display.percent($0) } ?? (w.planned > 0 ? "∞" : "—"), over: w.over,
+                LoadPage.WeekRow(week: t.day(w.weekStart), workingDays: w.workingDays, capacity: t.number(w.capacity), planned: t.number(w.planned),
+                                 percent: w.percent.map { t.percent($0) } ?? (w.planned > 0 ? "∞" : "—"), over: w.over,
                                  barClass: Display.widthClass(w.percent ?? (w.planned > 0 ? 100 : 0)), milestoneCount: w.milestoneCount,
                                  milestones: w.milestones.map { .init(label: "\($0.contractNumber) \($0.milestoneName)", url: ResourceSitePaths.plan.path($0.milestoneId),
-                                                                      days: Display.number($0.personDays)) })
+                                                                      days: t.number($0.personDays)) })
             }
             // The leave that touches the weeks shown (and the month before today), the first 100.
             absences = try await ResourceAbsence.query(on: req.db).filter(\.$departmentID == deptID)
                 .filter(\.$endsOn >= min(today.adding(days: -30), from).description)
                 .filter(\.$startsOn <= ResourceLoad.weekStart(from).adding(days: 7 * 8 - 1).description)
                 .sort(\.$startsOn).sort(\.$id).limit(100).all().map {
-                    .init(person: $0.person, range: "\($0.startsOn) – \($0.endsOn)", people: Display.number($0.people), note: $0.note ?? "",
+                    .init(person: $0.person, range: "\(t.day($0.startsOn)) – \(t.day($0.endsOn))", people: t.number($0.people), note: $0.note ?? "",
                           deleteURL: ResourceSitePaths.absenceDelete.path($0.id!), version: $0.version)
                 }
         }
@@ -339,7 +339,7 @@ struct ResourceWebController {
         let (reviews, list) = try await ListQuery.run(req, ReviewLists.spec(t, contractID: id), base: { RiskReview.query(on: db).filter(\.$contractID == id) },
                                                       search: ["attendees", "decisions", "risk_changes"])
         var page = ReviewsPage(contract: "\(c.number) \(c.title)", contractURL: SitePath.contract.path(id), monitorURL: MonitorPaths.contractMonitor.path(id),
-                               rows: try await ReviewRows.rows(reviews, contractID: id, on: req.db),
+                               rows: try await ReviewRows.rows(reviews, contractID: id, t, on: req.db),
                                canCreate: Permissions.allows(try req.user.role, .create, .riskReview), action: ResourceSitePaths.reviews.path(id),
                                departments: try await Self.departmentOptions(req.db, selected: nil),
                                risks: try await Risk.query(on: req.db).filter(\.$contract.$id == id).sort(\.$id).all().map {
@@ -395,7 +395,7 @@ struct ResourceWebController {
             : try await Self.departmentOptions(req.db, selected: nil).filter { $0.value == user.$department.id?.uuidString.lowercased() }
         let page = FeedsPage(rows: tokens.map { tk in
             FeedsPage.Row(label: tk.label ?? "—", scope: tk.scope == .user ? t["res_feed_mine"] : (tk.departmentID.flatMap { names[$0] } ?? ""),
-                          created: Display.time(tk.createdAt), revoked: tk.revokedAt.map { Display.time($0) },
+                          created: t.time(tk.createdAt), revoked: tk.revokedAt.map { t.time($0) },
                           revokeURL: ResourceSitePaths.feedRevoke.path(tk.id!))
         }, newURL: newURL, action: ResourceSitePaths.feeds.path, departments: allowed, banner: banner)
         return try await WebView.render(req, "resources/feeds", title: t["res_feeds_title"], page, status: status)
@@ -422,16 +422,16 @@ struct ResourceWebController {
 
 /// Rows of the risk review table, shared by the reviews page and the contract's risk page.
 enum ReviewRows {
-    static func rows(contractID: UUID, on db: any Database) async throws -> [ReviewsPage.Row] {
+    static func rows(contractID: UUID, _ t: Strings, on db: any Database) async throws -> [ReviewsPage.Row] {
         let reviews = try await RiskReview.query(on: db).filter(\.$contractID == contractID).sort(\.$heldAt, .descending).sort(\.$id).all()
-        return try await rows(reviews, contractID: contractID, on: db)
+        return try await rows(reviews, contractID: contractID, t, on: db)
     }
 
-    static func rows(_ reviews: [RiskReview], contractID: UUID, on db: any Database) async throws -> [ReviewsPage.Row] {
+    static func rows(_ reviews: [RiskReview], contractID: UUID, _ t: Strings, on db: any Database) async throws -> [ReviewsPage.Row] {
         let names = Dictionary(try await Department.query(on: db).all().map { ($0.id!, $0.name) }, uniquingKeysWith: { a, _ in a })
         let risks = Dictionary(try await Risk.query(on: db).filter(\.$contract.$id == contractID).all().map { ($0.id!, $0.summary) }, uniquingKeysWith: { a, _ in a })
         return reviews.map { r in
-            ReviewsPage.Row(heldAt: Display.time(r.heldAt), departments: r.departments.compactMap { names[$0] }.joined(separator: "、"),
+            ReviewsPage.Row(heldAt: t.time(r.heldAt), departments: r.departments.compactMap { names[$0] }.joined(separator: "、"),
                             attendees: r.attendees, risks: r.riskIDs.compactMap { risks[$0] }.joined(separator: "；"), changes: r.riskChanges ?? "",
                             decisions: r.decisions, recordedBy: r.recordedBy)
         }

@@ -115,9 +115,11 @@ enum RiskEngine {
             if outcome.fired, open == nil {
                 let seq = (state.maxSeq[key] ?? 0) + 1
                 let subjectMilestone = outcome.subjectId.flatMap { milestones[$0] != nil ? $0 : nil }
+                let reasonMessage = outcome.message ?? Message("trigger.other", ["reason": outcome.reason])
+                let message = Message("alert.risk_fired", reasonMessage.params.merging(
+                    ["risk": risk.summary, "contract": contract.number, "contract_title": contract.title, "reason_key": reasonMessage.key]) { a, _ in a })
                 let firing = AlertFiring.Firing(key: key, seq: seq, contractID: contract.id, milestoneID: subjectMilestone,
-                                                level: risk.score >= 15 ? .breach : .warning,
-                                                title: "风险触发：\(risk.summary)", reason: outcome.reason)
+                                                level: risk.score >= 15 ? .breach : .warning, message: message)
                 let created = try await AlertFiring.fire(firing, on: db, ctx: ctx)
                 state.maxSeq[key] = seq
                 try await markRisk(risk, fired: true, seq: seq, reason: outcome.reason, on: db, ctx: ctx)
@@ -127,11 +129,9 @@ enum RiskEngine {
                     var users = Set<UUID>()
                     if let o = risk.$owner.id { users.insert(o) }
                     if let o = contract.$owner.id { users.insert(o) }
-                    try await Notifier.emit(.init(event: .alertFired, key: "alert:\(alert.id!.uuidString)",
-                                                  title: "【预警】\(contract.number) \(risk.summary)",
-                                                  text: "\(contract.number) \(contract.title)：\(risk.summary)。触发原因：\(outcome.reason)",
-                                                  link: SitePaths.contract(contract.id!), users: users,
-                                                  departments: Set([contract.$department.id].compactMap { $0 })), on: db, ctx: ctx)
+                    try await Notifier.emit(Notifier.outgoing(.alertFired, key: "alert:\(alert.id!.uuidString)", message,
+                                                              link: SitePaths.contract(contract.id!), users: users,
+                                                              departments: Set([contract.$department.id].compactMap { $0 })), on: db, ctx: ctx)
                 }
             } else if !outcome.fired, let open {
                 try await AlertFiring.resolve(open, on: db, ctx: ctx)
@@ -154,20 +154,19 @@ enum RiskEngine {
             if dryRun { continue }
             if days >= 1, open == nil {
                 let seq = (state.maxSeq[key] ?? 0) + 1
-                let reason = "milestone \(m.name) planned \(m.plannedOn) is \(days) day(s) late"
-                    + (m.delayReason.map { "; reason: \($0)" } ?? "")
+                var params = ["contract": contract.number, "contract_title": contract.title, "milestone": m.name, "planned": m.plannedOn,
+                              "days": "\(days)"]
+                if let cause = m.delayReason { params["cause"] = cause }
+                let message = Message(m.delayReason == nil ? "alert.milestone_late" : "alert.milestone_late_cause", params)
                 let firing = AlertFiring.Firing(key: key, seq: seq, contractID: contract.id, milestoneID: m.id,
-                                                level: days >= 7 ? .breach : .warning, title: "节点延迟：\(contract.number) \(m.name)", reason: reason)
+                                                level: days >= 7 ? .breach : .warning, message: message)
                 state.maxSeq[key] = seq
                 if let alert = try await AlertFiring.fire(firing, on: db, ctx: ctx) {
                     report.fired += 1
                     state.open[key] = alert
-                    try await Notifier.emit(.init(event: .milestoneLate, key: "alert:\(alert.id!.uuidString)",
-                                                  title: "【节点延迟】\(contract.number) \(m.name)",
-                                                  text: "\(contract.number) \(contract.title)：节点「\(m.name)」计划\(m.plannedOn)完成，已延迟\(days)天"
-                                                      + (m.delayReason.map { "，原因为\($0)" } ?? ""),
-                                                  link: SitePaths.contract(contract.id!), users: Set([contract.$owner.id].compactMap { $0 }),
-                                                  departments: Set([contract.$department.id, m.$department.id].compactMap { $0 })), on: db, ctx: ctx)
+                    try await Notifier.emit(Notifier.outgoing(.milestoneLate, key: "alert:\(alert.id!.uuidString)", message,
+                                                              link: SitePaths.contract(contract.id!), users: Set([contract.$owner.id].compactMap { $0 }),
+                                                              departments: Set([contract.$department.id, m.$department.id].compactMap { $0 })), on: db, ctx: ctx)
                 }
             } else if days == 0, let open {
                 try await AlertFiring.resolve(open, on: db, ctx: ctx)

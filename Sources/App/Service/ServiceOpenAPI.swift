@@ -97,8 +97,8 @@ enum ServiceAPISchemas {
                 "elapsed_working_minutes": S.int, "remaining_working_minutes": S.int, "subject_id": S.uuidN,
                 "log": S.array(response(["kind": S.string, "at": S.time, "calendar_id": S.string])),
             ]),
-            "ServiceRequestEvent": response(["id": S.uuid, "type": S.string, "at": S.time, "actor_name": S.string, "note": S.stringN,
-                                             "recorded_at": S.time]),
+            "ServiceRequestEvent": response(MessageSchema.adding(["id": S.uuid, "type": S.string, "at": S.time, "actor_name": S.string,
+                                                                  "note": S.stringN, "recorded_at": S.time])),
             "ChecklistItem": response([
                 "id": S.uuid, "request_id": S.uuid, "position": S.int, "text": S.string, "mandatory": S.bool, "done": S.bool,
                 "done_at": S.timeN, "done_by": S.stringN, "note": S.stringN, "version": S.int,

@@ -127,7 +127,7 @@ struct TemplateShowPage: Encodable, Sendable {
         let rows = versions.reversed().map { v in
             Version(url: TemplateWebPaths.version.path(v.id!), number: "v\(v.number)", state: t.label("tpl_state", v.state),
                     stateClass: "tpl-\(v.state.rawValue)", effective: v.state == .draft ? (v.effectiveOn ?? "—") : TemplateLabels.effective(v.effectiveOn, t),
-                    author: v.author, note: v.changeNote, created: Display.time(v.createdAt), isDraft: v.state == .draft,
+                    author: v.author, note: v.changeNote, created: t.time(v.createdAt), isDraft: v.state == .draft,
                     approveURL: TemplateWebPaths.approve.path(v.id!), discardURL: TemplateWebPaths.discard.path(v.id!), etag: v.version,
                     suggestedDate: max(today, v.effectiveDay ?? today).description)
         }

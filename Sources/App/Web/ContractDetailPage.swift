@@ -105,10 +105,10 @@ struct ContractDetailPage: Encodable, Sendable {
         let header = Header(
             number: c.number, title: c.title, customer: customer?.name ?? "—", customerURL: SitePath.customer.path(c.$customer.id),
             category: t.label("contract_category", c.category), status: t.label("contract_status", c.status), statusKey: c.status.rawValue,
-            amount: Display.money(c.amountMinor, c.currency), signedOn: Display.day(c.signedOn), startsOn: Display.day(c.startsOn),
-            endsOn: Display.day(c.endsOn), owner: c.$owner.id.flatMap { userName[$0] } ?? "—",
+            amount: t.money(c.amountMinor, c.currency), signedOn: t.day(c.signedOn), startsOn: t.day(c.startsOn),
+            endsOn: t.day(c.endsOn), owner: c.$owner.id.flatMap { userName[$0] } ?? "—",
             department: c.$department.id.flatMap { deptName[$0] } ?? "—", cadence: t["cadence_\(c.updateCadenceDays)"],
-            description: c.summary, progress: Display.percent(progress), progressClass: Display.widthClass(progress))
+            description: c.summary, progress: t.percent(progress), progressClass: Display.widthClass(progress))
 
         let actions = can.editContract ? statusActions.filter { $0.target != c.status && c.status.canMove(to: $0.target) }
             .map { StatusAction(label: t["contract_action.\($0.key)"], value: $0.target.rawValue, danger: $0.target == .terminated) } : []
@@ -118,12 +118,12 @@ struct ContractDetailPage: Encodable, Sendable {
             statusActions: actions,
             clauses: clauses.map {
                 ClauseRow(reference: $0.reference ?? "—", category: t.label("clause_category", $0.category), text: $0.text,
-                          dueOn: Display.day($0.dueOn), editURL: SitePath.clauseEdit.path($0.id!))
+                          dueOn: t.day($0.dueOn), editURL: SitePath.clauseEdit.path($0.id!))
             },
             responsibilities: responsibilities.map { r in
                 ResponsibilityRow(
                     clause: r.$clause.id.flatMap { clauseLabel[$0] } ?? "—", department: deptName[r.$department.id] ?? "—",
-                    owner: r.$owner.id.flatMap { userName[$0] } ?? "—", duty: r.duty, dueOn: Display.day(r.dueOn),
+                    owner: r.$owner.id.flatMap { userName[$0] } ?? "—", duty: r.duty, dueOn: t.day(r.dueOn),
                     collaborators: r.collaborators.compactMap { deptName[$0] }.joined(separator: "、").nonEmpty ?? "—",
                     status: t.label("responsibility_status", r.status), statusKey: r.status.rawValue, editURL: SitePath.responsibilityEdit.path(r.id!))
             },
@@ -131,7 +131,7 @@ struct ContractDetailPage: Encodable, Sendable {
                 let status = m.status(today: today)
                 let delay = m.delayDays(today: today)
                 return MilestoneRow(
-                    sequence: m.sequence, name: m.name, weight: Display.number(m.weight), plannedOn: m.plannedOn, actualOn: Display.day(m.actualOn),
+                    sequence: m.sequence, name: m.name, weight: t.number(m.weight), plannedOn: t.day(m.plannedOn), actualOn: t.day(m.actualOn),
                     progress: "\(m.actualOn != nil ? 100 : m.progress)%", progressClass: Display.widthClass(Double(m.actualOn != nil ? 100 : m.progress)),
                     status: t.label("milestone_status", status), statusKey: status.rawValue,
                     department: m.$department.id.flatMap { deptName[$0] } ?? "—", isLate: status == .delayed,
@@ -142,14 +142,14 @@ struct ContractDetailPage: Encodable, Sendable {
             payments: payments.map { p in
                 let state = p.state(today: today)
                 return PaymentRow(
-                    name: p.name, amountDue: Display.money(p.amountDueMinor, c.currency), dueOn: p.dueOn,
-                    received: Display.money(p.receivedMinor, c.currency), receivedOn: Display.day(p.receivedOn),
+                    name: p.name, amountDue: t.money(p.amountDueMinor, c.currency), dueOn: t.day(p.dueOn),
+                    received: t.money(p.receivedMinor, c.currency), receivedOn: t.day(p.receivedOn),
                     status: t.label("payment_status", state), statusKey: state.rawValue,
                     milestone: p.$milestone.id.flatMap { milestoneName[$0] } ?? "—", editURL: SitePath.paymentEdit.path(p.id!),
                     isOverdue: state == .overdue)
             },
             audit: events.map { e in
-                AuditRow(time: Display.time(e.at), actor: e.actorName, action: t["audit_action.\(e.action)"],
+                AuditRow(time: t.time(e.at), actor: e.actorName, action: t["audit_action.\(e.action)"],
                          changed: AuditDiff.changedFields(before: e.before, after: e.after, t))
             },
             newClauseURL: SitePath.clauseNew.path(id), newResponsibilityURL: SitePath.responsibilityNew.path(id),

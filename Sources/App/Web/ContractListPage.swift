@@ -72,7 +72,7 @@ struct ContractListPage: Encodable, Sendable {
             return Row(url: SitePath.contract.path(c.id!), number: c.number, title: c.title,
                        customer: customerName[c.$customer.id] ?? "—", category: t.label("contract_category", c.category),
                        status: t.label("contract_status", c.status), statusKey: c.status.rawValue,
-                       amount: Display.money(c.amountMinor, c.currency), progress: Display.percent(progress),
+                       amount: t.money(c.amountMinor, c.currency), progress: t.percent(progress),
                        progressClass: Display.widthClass(progress), owner: c.$owner.id.flatMap { ownerName[$0] } ?? "—")
         }
 

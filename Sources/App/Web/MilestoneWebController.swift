@@ -61,14 +61,14 @@ struct MilestonePage: Encodable, Sendable {
 
         var page = MilestonePage(
             contractLabel: "\(contract.number) \(contract.title)", contractURL: SitePath.contract.path(contract.id!), name: m.name,
-            plannedOn: m.plannedOn, actualOn: Display.day(m.actualOn), progress: "\(progress)%",
+            plannedOn: t.day(m.plannedOn), actualOn: t.day(m.actualOn), progress: "\(progress)%",
             progressClass: Display.widthClass(Double(progress)), status: t.label("milestone_status", status), statusKey: status.rawValue,
-            weight: Display.number(m.weight), department: department?.name ?? "—",
+            weight: t.number(m.weight), department: department?.name ?? "—",
             delayLabel: delay > 0 ? t.format("late_days", ["n": String(delay)]) : nil,
             delayCause: m.delayCause.map { t.label("delay_cause", $0) }, delayReason: m.delayReason, nextStep: m.nextStep,
             editURL: SitePath.milestoneEdit.path(id), attachmentsURL: AttachmentPaths.milestone.path(id), canUpdate: canUpdate, form: form, hasHistory: !updates.isEmpty,
             history: updates.map { u in
-                UpdateRow(time: Display.time(u.recordedAt), author: u.authorName, progress: "\(u.progress)%", actualOn: u.actualOn,
+                UpdateRow(time: t.time(u.recordedAt), author: u.authorName, progress: "\(u.progress)%", actualOn: u.actualOn.map { t.day($0) },
                           delayCause: u.delayCause.map { t.label("delay_cause", $0) }, delayReason: u.delayReason, nextStep: u.nextStep,
                           note: u.note)
             })

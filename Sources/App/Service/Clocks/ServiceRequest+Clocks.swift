@@ -164,18 +164,15 @@ enum ServiceAlerts {
 
     private static func fire(_ clock: ClockStatus, level: AlertLevel, key: String, seq: Int, subject: Subject,
                              on db: any Database, ctx: MonitorContext) async throws -> Bool {
-        let due = clock.dueAt.map { JSONCoding.formatInstant($0) } ?? "—"
-        let zhClock = ServiceText.clockZh[clock.name] ?? clock.name
-        let title = level == .breach ? "服务超时：\(subject.label) \(zhClock)" : "服务即将超时：\(subject.label) \(zhClock)"
-        let reason = "\(clock.name) due \(due) on \(clock.calendarId); elapsed \(clock.elapsedWorkingSeconds / 60) of "
-            + "\(clock.targetWorkingSeconds / 60) working minutes"
+        let message = Message(level == .breach ? "alert.service_clock_breach" : "alert.service_clock_warning",
+                              ["subject": subject.label, "clock": clock.name, "due": clock.dueAt.map { JSONCoding.formatInstant($0) } ?? "",
+                               "calendar": clock.calendarId, "elapsed": "\(clock.elapsedWorkingSeconds / 60)",
+                               "target": "\(clock.targetWorkingSeconds / 60)"])
         guard let alert = try await AlertFiring.fire(.init(key: .init(source: subject.source, sourceID: subject.id, condition: key), seq: seq,
-                                                          contractID: subject.contractID, milestoneID: nil, level: level,
-                                                          title: title, reason: reason), on: db, ctx: ctx) else { return false }
-        try await Notifier.emit(.init(event: level == .breach ? .serviceClockBreach : .serviceClockWarning, key: "alert:\(alert.id!.uuidString)",
-                                      title: "【\(level == .breach ? "服务超时" : "服务预警")】\(subject.label)",
-                                      text: "\(subject.label)：\(zhClock)，截止\(due)", link: subject.link,
-                                      users: subject.users, departments: subject.departments), on: db, ctx: ctx)
+                                                          contractID: subject.contractID, milestoneID: nil, level: level, message: message),
+                                                    on: db, ctx: ctx) else { return false }
+        try await Notifier.emit(Notifier.outgoing(level == .breach ? .serviceClockBreach : .serviceClockWarning, key: "alert:\(alert.id!.uuidString)",
+                                                  message, link: subject.link, users: subject.users, departments: subject.departments), on: db, ctx: ctx)
         return true
     }
 

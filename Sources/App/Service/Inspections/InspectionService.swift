@@ -170,7 +170,7 @@ enum InspectionService {
             let r = try await ServiceRequestService.insert(input, inspectionID: i.id, on: db, ctx: ctx, clocks: clocks)
             // The date was agreed with the customer beforehand: the request is valid from the start.
             try await ServiceRequestService.apply(.confirm, RequestEventInput(), note: nil, at: ctx.now, to: r, on: db, ctx: ctx)
-            try await ServiceRequestService.event(r, "confirm", at: ctx.now, note: "inspection", on: db, ctx: ctx)
+            try await ServiceRequestService.event(r, "confirm", at: ctx.now, message: Message("svc_note.inspection_confirmed"), on: db, ctx: ctx)
             try await ServiceRequestService.refresh(r, on: db, ctx: ctx, clocks: clocks)
             let before = i.response(ResponseContext(now: ctx.now))
             i.status = .opened

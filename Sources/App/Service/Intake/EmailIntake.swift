@@ -65,7 +65,7 @@ enum EmailIntake {
             if let number = Mime.serviceRequestNumber(in: subject),
                let r = try await ServiceRequest.query(on: db).filter(\.$number == number).first(),
                contacts.isEmpty || contacts.contains(where: { $0.$customer.id == r.customerID }) {
-                try await ServiceRequestService.event(r, "note", at: ctx.now, note: "邮件 \(from.address)：\(subject)\n\(body)", on: db, ctx: ctx)
+                try await ServiceRequestService.event(r, "note", at: ctx.now, message: Message("svc_note.email", ["from": from.address, "subject": subject, "body": body]), on: db, ctx: ctx)
                 r.version += 1
                 r.updatedAt = ctx.now
                 try await r.save(on: db)

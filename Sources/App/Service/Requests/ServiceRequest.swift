@@ -116,6 +116,11 @@ final class ServiceRequestEvent: Model, @unchecked Sendable {
     @Field(key: "actor_name") var actorName: String
     @OptionalField(key: "note") var note: String?
     @Field(key: "recorded_at") var recordedAt: Date
+    /// The text above as a locale key and parameters (nil on rows written before keys existed).
+    @OptionalField(key: "message_key") var messageKey: String?
+    @OptionalField(key: "message_params") var messageParams: String?
+
+    var message: Message? { MessageText.message(key: messageKey, params: messageParams) }
 
     init() {}
 }

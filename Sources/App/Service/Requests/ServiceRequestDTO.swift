@@ -77,6 +77,9 @@ struct RequestEventResponse: Content {
     var actorName: String
     var note: String?
     var recordedAt: Date
+    /// `note` as a locale key and parameters when the system wrote it.
+    var messageKey: String?
+    var messageParams: [String: String]?
 
     init(_ e: ServiceRequestEvent) {
         id = e.id!
@@ -85,6 +88,8 @@ struct RequestEventResponse: Content {
         actorName = e.actorName
         note = e.note
         recordedAt = e.recordedAt
+        messageKey = e.messageKey
+        messageParams = e.messageKey == nil ? nil : MessageText.decodeParams(e.messageParams)
     }
 }
 

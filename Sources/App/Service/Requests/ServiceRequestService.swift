@@ -101,7 +101,7 @@ enum ServiceRequestService {
         r.clockPolicyJSON = plan?.clockPolicyJSON ?? JSONText.encode(ClockPolicy())
         r.breached = false
         try await r.create(on: db)
-        let received = try await event(r, "received", at: receivedAt, note: "channel: \(r.channel.rawValue)", on: db, ctx: ctx)
+        let received = try await event(r, "received", at: receivedAt, message: Message("svc_note.received", ["channel": r.channel.rawValue]), on: db, ctx: ctx)
         let checklist = try await WorkInstructionService.copyChecklist(for: r, on: db, ctx: ctx)
         try await TemplateUsage.recordForRequest(r, on: db, day: receivedDay)  // issue #7
         let statuses = try await refreshed(r, on: db, ctx: ctx, clocks: clocks, fresh: [received]).statuses
@@ -229,8 +229,15 @@ enum ServiceRequestService {
         }
     }
 
+    /// A history step whose note the system wrote: stored in the default language, shown in the reader's.
     @discardableResult
-    static func event(_ r: ServiceRequest, _ type: String, at: Date, note: String?, on db: any Database, ctx: MonitorContext) async throws -> ServiceRequestEvent {
+    static func event(_ r: ServiceRequest, _ type: String, at: Date, message: Message, on db: any Database, ctx: MonitorContext) async throws -> ServiceRequestEvent {
+        try await event(r, type, at: at, note: MessageText.stored(message), message: message, on: db, ctx: ctx)
+    }
+
+    @discardableResult
+    static func event(_ r: ServiceRequest, _ type: String, at: Date, note: String?, message: Message? = nil, on db: any Database,
+                      ctx: MonitorContext) async throws -> ServiceRequestEvent {
         let e = ServiceRequestEvent()
         e.id = ctx.newID()
         e.requestID = r.id!
@@ -239,6 +246,8 @@ enum ServiceRequestService {
         e.actorID = ctx.actor.id
         e.actorName = ctx.actor.name
         e.note = note.map { String($0.prefix(4000)) }
+        e.messageKey = message?.key
+        e.messageParams = message.map { MessageText.encodeParams($0.params) }
         e.recordedAt = ctx.now
         try await e.create(on: db)
         return e

@@ -201,7 +201,8 @@ enum SatisfactionService {
             f.outcome = outcome!
             f.notes = notes
             try await f.create(on: db)
-            try await ServiceRequestService.event(r, "follow_up", at: at, note: "\(outcome!.rawValue)\(notes.map { ": " + $0 } ?? "")", on: db, ctx: ctx)
+            try await ServiceRequestService.event(r, "follow_up", at: at, message: Message(notes == nil ? "svc_note.follow_up" : "svc_note.follow_up_notes",
+                                                                                   ["outcome": outcome!.rawValue, "notes": notes ?? ""]), on: db, ctx: ctx)
             if let objection {
                 _ = try await insertObjection(r, description: objection, source: "follow_up", at: at, on: db, ctx: ctx, clocks: clocks)
             }

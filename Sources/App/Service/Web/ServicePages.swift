@@ -34,8 +34,8 @@ struct RequestRow: Encodable, Sendable {
         urgencyClass = r.urgency.rawValue
         type = t.label("svc_type", r.type)
         engineer = r.engineerName ?? "—"
-        received = Display.time(r.receivedAt)
-        due = Display.time(r.nextDueAt)
+        received = t.time(r.receivedAt)
+        due = t.time(r.nextDueAt)
         if let d = r.nextDueAt {
             let minutes = Int((d.timeIntervalSince(now) / 60).rounded(.down))
             left = minutes >= 0 ? t.format("svc_left", ["t": Self.span(minutes, t)]) : t.format("svc_overdue_by", ["t": Self.span(-minutes, t)])

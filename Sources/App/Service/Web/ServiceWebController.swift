@@ -97,7 +97,7 @@ struct ServiceWebController {
         let contract = try await r.contractId.asyncMap { try await Contract.find($0, on: req.db) } ?? nil
         let role = try req.user.role
         let canWork = Permissions.allows(role, .update, .serviceRequest)
-        func tm(_ d: Date?) -> String { Display.time(d) }
+        func tm(_ d: Date?) -> String { t.time(d) }
         func by(_ d: Date?, _ who: String?) -> String { d == nil ? "—" : tm(d) + (who.map { " · " + $0 } ?? "") }
         let facts: [FactView] = [
             .init(label: t["svc_f_number"], value: r.number),
@@ -146,7 +146,8 @@ struct ServiceWebController {
             urgency: t.label("svc_urgency", r.urgency), urgencyClass: r.urgency.rawValue, waiting: r.waiting, paid: r.paidService,
             facts: facts, clocks: clocks, checklist: checklist,
             toolkit: d.toolkit.map { FactView(label: t.label("svc_tool", $0.category), value: $0.name + ($0.quantity.map { " ×\($0)" } ?? "")) },
-            timeline: d.events.map { TimelineRow(at: tm($0.at), kind: t["svc_event." + $0.type], actor: $0.actorName, note: $0.note ?? "") },
+            timeline: d.events.map { TimelineRow(at: tm($0.at), kind: t["svc_event." + $0.type], actor: $0.actorName,
+                                                     note: t.text(key: $0.messageKey, params: $0.messageParams, stored: $0.note ?? "")) },
             rating: rating, ratingComment: d.rating?.comment ?? "",
             followUps: d.followUps.map { TimelineRow(at: tm($0.calledAt), kind: t.label("svc_outcome", $0.outcome), actor: $0.callerName, note: $0.notes ?? "") },
             objections: d.objections.map {
@@ -316,12 +317,12 @@ struct ServiceWebController {
             contractNumber: contract?.number ?? "", contractURL: contract.map { SitePath.contract.path($0.id!) } ?? "",
             customer: customer?.name ?? "", facts: facts, clocks: clocks,
             inspections: inspections.map { i in
-                InspectionRow(sequence: i.sequence, plannedOn: i.plannedOn, confirmDue: Display.time(i.confirmDueAt),
-                              confirmedAt: Display.time(i.confirmedAt), status: t.label("svc_inspection_status", i.status), statusClass: i.status.rawValue,
+                InspectionRow(sequence: i.sequence, plannedOn: t.day(i.plannedOn), confirmDue: t.time(i.confirmDueAt),
+                              confirmedAt: t.time(i.confirmedAt), status: t.label("svc_inspection_status", i.status), statusClass: i.status.rawValue,
                               requestURL: i.requestID.map { ServiceSitePaths.request.path($0) } ?? "",
                               canConfirm: canConfirm && i.status == .planned, confirmURL: ServiceSitePaths.inspectionConfirm.path(i.id!))
             },
-            notices: notices.map { FactView(label: Display.time($0.sentAt), value: "\($0.sentTo)（\($0.channel)）· \($0.sentBy)") },
+            notices: notices.map { FactView(label: t.time($0.sentAt), value: "\($0.sentTo)（\($0.channel)）· \($0.sentBy)") },
             noticeURL: ServiceSitePaths.planNotice.path(p.id!), noticeSentURL: ServiceSitePaths.planNoticeSent.path(p.id!),
             canEdit: Permissions.allows(role, .update, .servicePlan))
         return try await WebView.render(req, "service/plan", title: "\(contract?.number ?? "") · \(t["svc_plan_title"])", page)
@@ -362,7 +363,7 @@ struct ServiceWebController {
         let page = TriagePage(
             rows: rows.map {
                 TriageRow(from: [$0.fromName, $0.fromAddress].compactMap { $0 }.joined(separator: " "), subject: $0.subject,
-                          body: String($0.body.prefix(2000)), received: Display.time($0.receivedAt),
+                          body: String($0.body.prefix(2000)), received: t.time($0.receivedAt),
                           createURL: ServiceSitePaths.triageCreate.path($0.id!), discardURL: ServiceSitePaths.triageDiscard.path($0.id!))
             },
             customerOptions: lookups.customers.map { OptionView(value: $0.id.uuidString.lowercased(), label: $0.name, selected: false) },
