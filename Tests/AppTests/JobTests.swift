@@ -164,6 +164,25 @@ import VaporTesting
         }
     }
 
+    @Test func aRunningJobCancelledByItsOwnerStopsAndKeepsNothing() async throws {
+        try await withTestApp { env in
+            // given a job a runner has claimed
+            _ = try await ExchangeFixture.make(env)
+            let created = try await env.api(.POST, "/jobs", json: ["kind": "export", "params": ["form": "milestones"]])
+            let job = try #require(try await JobService.claim(env.app))
+            // when its owner cancels it before the work writes its progress
+            let cancelled = try await env.api(.POST, "/jobs/\(created.id)/cancel", ifMatch: "\"2\"")
+            #expect(cancelled.string("status") == "cancelled")
+            await JobRunner.run(env.app, job)
+            // then the work stopped at its first progress write and nothing was kept
+            let after = try await env.api(.GET, "/jobs/\(created.id)")
+            #expect(after.string("status") == "cancelled")
+            #expect(after["result_url"] == nil)
+            #expect(try await auditActions(env, created.id) == ["create", "start", "cancel"])
+            #expect(try await env.api(.POST, "/jobs/\(created.id)/cancel").status == .conflict)
+        }
+    }
+
     @Test func twoRunnersRacingClaimAJobOnce() async throws {
         try await withTestApp { env in
             // given one queued job

@@ -119,10 +119,9 @@ enum JobService {
     /// `memoryOnly`: the work holds SQLite's write transaction (an import), so the row waits until the end.
     static func progress(_ app: Application, _ id: UUID, done: Int, total: Int, memoryOnly: Bool) async throws {
         app.jobProgress.set(id, done: done, total: total)
-        if memoryOnly {
-            if app.jobProgress.cancelRequested(id) { throw JobCancelled() }
-            return
-        }
+        // A cancel asked for in this process stops the work at once (it may still be waiting for its own write).
+        if app.jobProgress.cancelRequested(id) { throw JobCancelled() }
+        if memoryOnly { return }
         let now = app.deps.now()
         let running = try await Store.write(app) { db -> Bool in
             let row = try await db.sql.raw("SELECT status FROM jobs WHERE id = \(bind: id)").first()
