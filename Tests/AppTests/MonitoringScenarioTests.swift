@@ -36,7 +36,9 @@ struct MonitoringScenarioTests {
             #expect(first.alertsFired == 2)  // the risk, and the late milestone itself
             let riskAlert = try #require(try await env.openAlerts().first { $0["source"] as? String == "risk" })
             #expect(riskAlert["level"] as? String == "breach")
-            #expect((riskAlert["reason"] as? String)?.contains("late by 2 day") == true)
+            #expect((riskAlert["reason"] as? String)?.contains("延迟2天") == true)
+            #expect(riskAlert["message_key"] as? String == "alert.risk_fired")
+            #expect((riskAlert["message_params"] as? [String: String])?["reason_key"] == "trigger.milestone_late")
             let firedRisk = try await env.api(.GET, "/risks/\(risk.id)")
             #expect(firedRisk["fired"] as? Bool == true && firedRisk["status"] as? String == "triggered")
             let inbox = try await env.api(.GET, "/notifications")

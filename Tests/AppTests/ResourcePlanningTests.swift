@@ -124,7 +124,7 @@ struct ResourcePlanningTests {
             var open = try await env.openAlerts()
             #expect(open.map { $0["title"] as? String ?? "" }.sorted() == ["风险触发：伺服电机到货延迟", "风险触发：技术部人力不足", "风险触发：设备款未审批"])
             #expect(open.first { ($0["title"] as? String)?.contains("伺服") == true }?["reason"] as? String
-                    == "material 伺服电机 needed by 2026-03-12 is 3 day(s) late (expected 2026-03-15)")
+                    == "物料「伺服电机」需求日期2026-03-12，预计2026-03-15到货，延迟3天")
             let status = try await env.api(.GET, "/resource-status")
             #expect(status.items.count == 1)
             #expect(status.items.first?["materials_late"] as? Int == 1 && status.items.first?["funds_unapproved"] as? Int == 1

@@ -260,7 +260,7 @@ enum WebFixtures {
                 #expect(page.html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"))
                 #expect(!page.html.contains("<script>alert(1)"))
             }
-            #expect(list.html.contains("1,250,000.00 CNY"))
+            #expect(list.html.contains("¥1,250,000.00"))
             #expect(detail.html.contains("每两周"))
             let contract = try #require(try await Contract.query(on: env.db).first())
             #expect(contract.title == "<script>alert(1)</script>")
@@ -312,7 +312,7 @@ enum WebFixtures {
             #expect(page.html.contains("合同履约关键节点跟踪表（模板2）"))
             #expect(page.html.contains("延迟 5 天"), "planned 03-05, today 03-10")
             #expect(page.html.contains("已逾期"))
-            #expect(page.html.contains("375,000.00 CNY"))
+            #expect(page.html.contains("¥375,000.00"))
             #expect(page.html.contains("w-0"))
         }
     }

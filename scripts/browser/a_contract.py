@@ -34,7 +34,7 @@ def run(ctx):
                              "department_id": "项目部", "owner_id": "李强"})
         j.step("new contract form")
         j.submit("main form")
-        j.see("已创建", "HT-2026-J01", "数控机床供货合同", "1,250,000.00 CNY", "草稿")
+        j.see("已创建", "HT-2026-J01", "数控机床供货合同", "¥1,250,000.00", "草稿")
         contract = j.path
         j.step("contract created")
 

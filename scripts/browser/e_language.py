@@ -31,6 +31,11 @@ def run(ctx):
         # journey (a) left a contract with a late milestone: the summary sentence speaks English now
         j.see("HT-2026-J01", "late", "原材料供应滞后")
     j.step("dashboard in English")
+    if ctx.get("contract_path"):
+        # the alert lvyue raised about that milestone reads in English too, with the date written the English way
+        j.open("/alerts")
+        j.see("Milestone late: HT-2026-J01")
+        j.step("alerts in English")
 
     j.open("/contracts")
     j.see("Contracts")

@@ -27,7 +27,7 @@ def run(ctx):
     j.fill("main form", {"number": "HT-2026-J06", "title": "自动化产线改造合同", "customer_id": "杭州东信自动化有限公司",
                          "category": "工程建设", "amount": "450000.00", "starts_on": d(-10), "ends_on": d(80)})
     j.submit("main form")
-    j.see("已创建", "HT-2026-J06", "450,000.00 CNY")
+    j.see("已创建", "HT-2026-J06", "¥450,000.00")
     j.click_link("新增", "#milestones")
     j.fill("main form", {"name": "产线设备进场", "weight": "100", "planned_on": d(20)})
     j.submit("main form")

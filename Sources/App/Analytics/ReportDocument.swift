@@ -12,15 +12,15 @@ enum ReportDocument {
         func value(_ v: Double?, _ unit: String) -> String {
             guard let v else { return "—" }
             switch unit {
-            case "percent": return ReportCharts.fmt(v) + "%"
+            case "percent": return t.fmt.number(v) + "%"
             case "amount": return Money(minorUnits: Int64((v * 100).rounded())).grouped
-            default: return ReportCharts.fmt(v)
+            default: return t.fmt.number(v)
             }
         }
         func change(_ f: QuarterlyReport.Figure) -> String {
             guard let c = f.change else { return "—" }
             let sign = c > 0 ? "+" : (c < 0 ? "−" : "±")
-            if f.unit == "percent" { return sign + ReportCharts.fmt(abs(c)) + (zh ? " 个百分点" : " pp") }
+            if f.unit == "percent" { return sign + t.fmt.number(abs(c)) + (zh ? " 个百分点" : " pp") }
             return sign + value(abs(c), f.unit)
         }
         var h = ""
