@@ -170,8 +170,8 @@ struct JobWebController {
             progressText: progressText, message: message(t, job), error: r.error, finished: job.status.isFinished,
             running: !job.status.isFinished, canCancel: !job.status.isFinished,
             resultURL: hasFile ? JobPaths.result.path(r.id) : nil, resultName: hasFile ? r.resultFilename : nil,
-            resultSize: hasFile ? r.resultSize.map(sizeText) : nil, expiresAt: hasFile ? r.resultExpiresAt.map { Display.time($0) } : nil,
-            createdAt: Display.time(r.createdAt), finishedAt: r.finishedAt.map { Display.time($0) }, createdBy: r.createdBy)
+            resultSize: hasFile ? r.resultSize.map(sizeText) : nil, expiresAt: hasFile ? r.resultExpiresAt.map { t.time($0) } : nil,
+            createdAt: t.time(r.createdAt), finishedAt: r.finishedAt.map { t.time($0) }, createdBy: r.createdBy)
     }
 
     /// The message in the reader's language where the state says it all; the runner's own words otherwise.
