@@ -129,6 +129,34 @@ import Testing
         }
     }
 
+    /// A fired risk's last reason reads in the viewer's language on the dashboard and on the contract's risk page; the
+    /// API keeps the English reason with the key and parameters.
+    @Test func aFiredRisksReasonReadsInTheViewersLanguage() async throws {
+        try await withTestApp { env in
+            let c = try await env.makeContract(number: "HT-2026-803", customerName: "华东精密机械有限公司")
+            _ = try await env.milestone(c, name: "出厂检验", planned: "2026-03-11")
+            let risk = try await env.risk(c, ["kind": "milestone_late", "days": 1]).id
+            env.clock.set(shanghai("2026-03-14T10:00:00"))
+            try await env.sweep()
+
+            let browser = WebBrowser(env)
+            try await browser.signIn()
+            let zh = try await browser.get("/dashboard?lang=zh-CN")
+            #expect(zh.html.contains(">风险值 9 · 节点「出厂检验」延迟3天（阈值1天）</small>"))
+            #expect(!zh.html.contains("late by 3 day(s)"))
+            let en = try await browser.get("/dashboard?lang=en")
+            #expect(en.html.contains(">Score 9 · Milestone 出厂检验 is 3 day(s) late (threshold 1)</small>"))
+            #expect(!en.html.contains("延迟3天"))
+            let page = try await browser.get("/contracts/\(c)/monitor?lang=zh-CN")
+            #expect(page.html.contains(">节点「出厂检验」延迟3天（阈值1天）</small>"))
+
+            let api = try await env.api(.GET, "/risks/\(risk)")
+            #expect(api["last_reason"] as? String == "milestone 出厂检验 late by 3 day(s) (threshold 1)")
+            #expect(api["message_key"] as? String == "trigger.milestone_late")
+            #expect(api["message_params"] as? [String: String] == ["milestone": "出厂检验", "days": "3", "threshold": "1"])
+        }
+    }
+
     // MARK: templates
 
     /// Letters or CJK in a template's text or in a title/placeholder/aria-label/alt attribute, outside `#(...)`

@@ -21,3 +21,18 @@ struct AddMessageKeys: AsyncMigration {
         }
     }
 }
+
+/// A risk's last trigger reason gains its locale key and parameters, so the dashboard and the contract's risk pages
+/// read it in the viewer's language. Nullable: risks evaluated before keep their English reason as it is.
+struct AddRiskMessageKeys: AsyncMigration {
+    func prepare(on database: any Database) async throws {
+        // one column per statement: SQLite adds a single column per ALTER TABLE
+        try await database.schema(Risk.schema).field("message_key", .string).update()
+        try await database.schema(Risk.schema).field("message_params", .string).update()
+    }
+
+    func revert(on database: any Database) async throws {
+        try await database.schema(Risk.schema).deleteField("message_params").update()
+        try await database.schema(Risk.schema).deleteField("message_key").update()
+    }
+}

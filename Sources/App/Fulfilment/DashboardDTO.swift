@@ -79,6 +79,8 @@ struct DashboardResponse: Content {
         var status: String
         var firedAt: Date?
         var reason: String?
+        var messageKey: String?
+        var messageParams: [String: String]?
     }
 
     struct OpenEscalation: Content {

@@ -175,15 +175,17 @@ enum DashboardService {
                          overdueDays: LocalDate(iso: due).map { max(0, $0.days(to: today)) } ?? 0)
         }
         let risks = try await db.sql.raw("""
-            SELECT r.id, r.contract_id, c.number, r.description, r.likelihood, r.impact, r.status, r.fired_at, r.last_reason
+            SELECT r.id, r.contract_id, c.number, r.description, r.likelihood, r.impact, r.status, r.fired_at, r.last_reason, r.message_key, r.message_params
             FROM risks r JOIN contracts c ON c.id = r.contract_id WHERE \(f) AND r.fired = \(bind: true)
             ORDER BY r.likelihood * r.impact DESC, r.id LIMIT \(bind: listLimit)
             """).all().map { row -> DashboardResponse.FiredRisk in
-            .init(riskId: try row.decode(column: "id", as: UUID.self), contractId: try row.decode(column: "contract_id", as: UUID.self),
+            let messageKey = try row.decode(column: "message_key", as: String?.self)
+            return .init(riskId: try row.decode(column: "id", as: UUID.self), contractId: try row.decode(column: "contract_id", as: UUID.self),
                   contractNumber: try row.decode(column: "number", as: String.self), description: try row.decode(column: "description", as: String.self),
                   score: try row.decode(column: "likelihood", as: Int.self) * row.decode(column: "impact", as: Int.self),
                   status: try row.decode(column: "status", as: String.self), firedAt: try row.decode(column: "fired_at", as: Date?.self),
-                  reason: try row.decode(column: "last_reason", as: String?.self))
+                  reason: try row.decode(column: "last_reason", as: String?.self), messageKey: messageKey,
+                  messageParams: messageKey == nil ? nil : MessageText.decodeParams(try row.decode(column: "message_params", as: String?.self)))
         }
         let alertIDs = try await db.sql.raw("""
             SELECT a.id FROM alerts a JOIN contracts c ON c.id = a.contract_id

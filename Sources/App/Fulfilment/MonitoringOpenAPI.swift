@@ -12,13 +12,13 @@ enum MonitoringSchemas {
         let escalationStatus = S.enumeration(EscalationStatus.self)
         var schemas: [String: Any] = [
             "RiskTrigger": trigger,
-            "Risk": R.response([
+            "Risk": R.response(MessageSchema.adding([
                 "id": S.uuid, "contract_id": S.uuid, "description": S.string, "category": S.enumeration(RiskCategory.self),
                 "likelihood": ["type": "integer", "minimum": 1, "maximum": 5], "impact": ["type": "integer", "minimum": 1, "maximum": 5],
                 "score": S.int, "band": ["type": "string", "enum": ["low", "medium", "high", "critical"]], "mitigation": S.stringN,
                 "owner_id": S.uuidN, "status": S.enumeration(RiskStatus.self), "trigger": S.ref("RiskTrigger"), "fired": S.bool,
                 "fired_at": S.timeN, "last_reason": S.stringN, "evaluated_at": S.timeN, "version": S.int,
-            ]),
+            ])),
             "RiskInput": S.object([
                 "description": S.string, "category": S.enumeration(RiskCategory.self), "likelihood": S.int, "impact": S.int,
                 "mitigation": S.stringN, "owner_id": S.uuidN, "status": S.enumeration(RiskStatus.self), "trigger": S.ref("RiskTrigger"),
@@ -128,10 +128,10 @@ enum MonitoringSchemas {
                 "payment_id": S.uuid, "contract_id": S.uuid, "contract_number": S.string, "name": S.string, "due_on": S.date,
                 "outstanding": S.money, "overdue_days": S.int,
             ])),
-            "fired_risks": S.array(R.response([
+            "fired_risks": S.array(R.response(MessageSchema.adding([
                 "risk_id": S.uuid, "contract_id": S.uuid, "contract_number": S.string, "description": S.string, "score": S.int,
                 "status": S.string, "fired_at": S.timeN, "reason": S.stringN,
-            ])),
+            ]))),
             "open_alerts": S.array(S.ref("Alert")),
             "open_escalations": S.array(R.response([
                 "id": S.uuid, "number": S.string, "contract_id": S.uuid, "contract_number": S.string, "level": S.int, "status": S.string,

@@ -62,9 +62,9 @@ struct DashboardPage: Encodable, Sendable {
             SimpleRow(contract: $0.contractNumber, url: SitePath.contract.path($0.contractId), name: $0.name,
                       detail: t.fmt.amount($0.outstanding) + " · " + t.format("mon_days_overdue", ["n": "\($0.overdueDays)"]))
         }
-        risks = d.firedRisks.map {
-            SimpleRow(contract: $0.contractNumber, url: MonitorPaths.contractMonitor.path($0.contractId), name: $0.description,
-                      detail: "\(t["mon_score"]) \($0.score)" + ($0.reason.map { " · \($0)" } ?? ""))
+        risks = d.firedRisks.map { r in
+            SimpleRow(contract: r.contractNumber, url: MonitorPaths.contractMonitor.path(r.contractId), name: r.description,
+                      detail: "\(t["mon_score"]) \(r.score)" + (r.reason.map { " · " + t.text(key: r.messageKey, params: r.messageParams, stored: $0) } ?? ""))
         }
         alerts = d.openAlerts.map { AlertRow(response: $0, t) }
         escalations = d.openEscalations.map {
@@ -226,7 +226,7 @@ struct RiskRow: Encodable, Sendable {
         if let p = r.triggerPercent { trig += " > \(p)%" }
         trigger = trig
         fired = r.fired
-        reason = r.lastReason ?? ""
+        reason = t.text(r.reasonMessage, stored: r.lastReason ?? "")
         mitigation = r.mitigation ?? "—"
     }
 }

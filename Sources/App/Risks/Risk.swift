@@ -35,6 +35,9 @@ final class Risk: Model, @unchecked Sendable {
     @Field(key: "firing_seq") var firingSeq: Int
     @OptionalField(key: "fired_at") var firedAt: Date?
     @OptionalField(key: "last_reason") var lastReason: String?
+    // `last_reason` as a locale key and parameters (nil on risks evaluated before keys existed).
+    @OptionalField(key: "message_key") var messageKey: String?
+    @OptionalField(key: "message_params") var messageParams: String?
     @OptionalField(key: "evaluated_at") var evaluatedAt: Date?
     @Field(key: "version") var version: Int
     @Timestamp(key: "created_at", on: .create) var createdAt: Date?
@@ -45,6 +48,8 @@ final class Risk: Model, @unchecked Sendable {
     var trigger: RiskTrigger {
         RiskTrigger(kind: triggerKind, days: triggerDays, milestoneId: triggerMilestoneID, percent: triggerPercent)
     }
+
+    var reasonMessage: Message? { MessageText.message(key: messageKey, params: messageParams) }
 
     var score: Int { RiskTriggers.score(likelihood: likelihood, impact: impact) }
 }

@@ -27,6 +27,8 @@ struct RiskResponse: Content, HasVersion {
     var fired: Bool
     var firedAt: Date?
     var lastReason: String?
+    var messageKey: String?
+    var messageParams: [String: String]?
     var evaluatedAt: Date?
     var version: Int
 }
@@ -37,7 +39,8 @@ extension Risk: AuditedModel {
         RiskResponse(id: id!, contractId: $contract.id, description: summary, category: category, likelihood: likelihood, impact: impact,
                      score: score, band: RiskTriggers.band(score: score), mitigation: mitigation, ownerId: $owner.id, status: status,
                      trigger: RiskTriggerDTO(kind: triggerKind, days: triggerDays, milestoneId: triggerMilestoneID, percent: triggerPercent),
-                     fired: fired, firedAt: firedAt, lastReason: lastReason, evaluatedAt: evaluatedAt, version: version)
+                     fired: fired, firedAt: firedAt, lastReason: lastReason,
+                     messageKey: messageKey, messageParams: messageKey == nil ? nil : MessageText.decodeParams(messageParams), evaluatedAt: evaluatedAt, version: version)
     }
 }
 

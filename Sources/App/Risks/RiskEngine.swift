@@ -122,7 +122,7 @@ enum RiskEngine {
                                                 level: risk.score >= 15 ? .breach : .warning, message: message)
                 let created = try await AlertFiring.fire(firing, on: db, ctx: ctx)
                 state.maxSeq[key] = seq
-                try await markRisk(risk, fired: true, seq: seq, reason: outcome.reason, on: db, ctx: ctx)
+                try await markRisk(risk, fired: true, seq: seq, outcome: outcome, on: db, ctx: ctx)
                 if let alert = created {
                     report.fired += 1
                     state.open[key] = alert
@@ -137,10 +137,10 @@ enum RiskEngine {
                 try await AlertFiring.resolve(open, on: db, ctx: ctx)
                 state.open[key] = nil
                 report.resolved += 1
-                try await markRisk(risk, fired: false, seq: risk.firingSeq, reason: outcome.reason, on: db, ctx: ctx)
+                try await markRisk(risk, fired: false, seq: risk.firingSeq, outcome: outcome, on: db, ctx: ctx)
             } else if outcome.fired != risk.fired {
                 // Alert state and risk state disagree (e.g. the alert was written by a concurrent evaluation): align the risk.
-                try await markRisk(risk, fired: outcome.fired, seq: state.maxSeq[key] ?? risk.firingSeq, reason: outcome.reason, on: db, ctx: ctx)
+                try await markRisk(risk, fired: outcome.fired, seq: state.maxSeq[key] ?? risk.firingSeq, outcome: outcome, on: db, ctx: ctx)
             }
         }
 
@@ -185,11 +185,14 @@ enum RiskEngine {
         return report
     }
 
-    private static func markRisk(_ risk: Risk, fired: Bool, seq: Int, reason: String, on db: any Database, ctx: MonitorContext) async throws {
+    private static func markRisk(_ risk: Risk, fired: Bool, seq: Int, outcome: TriggerOutcome, on db: any Database, ctx: MonitorContext) async throws {
         let before = risk.response(ResponseContext(now: ctx.now))
         risk.fired = fired
         risk.firingSeq = max(risk.firingSeq, seq)
-        risk.lastReason = reason
+        risk.lastReason = outcome.reason
+        let message = outcome.message ?? Message("trigger.other", ["reason": outcome.reason])
+        risk.messageKey = message.key
+        risk.messageParams = MessageText.encodeParams(message.params)
         risk.evaluatedAt = ctx.now
         if fired {
             risk.firedAt = ctx.now
