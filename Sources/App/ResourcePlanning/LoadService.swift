@@ -211,8 +211,9 @@ enum LoadService {
         // The largest contributions of each week, then their names in one query.
         var top: [LocalDate: [(UUID, Double)]] = [:]
         for w in starts {
-            let all = (r.weeks[departmentID]?[w]?.byMilestone ?? [:]).map { ($0.key, $0.value) }
-            top[w] = Array(all.sorted { ($0.1, $1.0.uuidString) > ($1.1, $0.0.uuidString) }.prefix(contributionsShown))
+            // Largest first, ties by id; each id's text is made once, not in every comparison (a busy week has thousands).
+            let all = (r.weeks[departmentID]?[w]?.byMilestone ?? [:]).map { (id: $0.key, pd: $0.value, key: $0.key.uuidString) }
+            top[w] = all.sorted { $0.pd != $1.pd ? $0.pd > $1.pd : $0.key < $1.key }.prefix(contributionsShown).map { ($0.id, $0.pd) }
         }
         let ids = Array(Set(top.values.flatMap { $0.map(\.0) }))
         var names: [UUID: (String, UUID, String)] = [:]
