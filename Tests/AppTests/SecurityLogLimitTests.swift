@@ -35,7 +35,7 @@ struct SecurityLogLimitTests {
             let browser = try await SecurityFixtures.browser(env, "a.user")
             let page = try await browser.get(AccountPaths.tokens.path)
             #expect(page.status == .ok)
-            #expect(page.html.contains(Display.time(start.addingTimeInterval(61))))
+            #expect(page.html.contains(Formats(.zhCN).time(start.addingTimeInterval(61))))
             #expect(page.html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"))
             #expect(!page.html.contains("<script>alert(1)"))
             #expect(try await browser.get(AccountPaths.password.path).html.contains(AccountPaths.tokens.path))

@@ -101,27 +101,13 @@ enum WebView {
     }
 }
 
-/// Display formats: dates YYYY-MM-DD, times YYYY-MM-DD HH:mm in the company's zone, money grouped with its currency.
+/// Page display helpers that do not depend on the reader's language (dates, numbers and money: `Formats`, via `t.*`).
 enum Display {
-    static func day(_ iso: String?) -> String { iso ?? "—" }
-
-    static func money(_ minor: Int64, _ currency: String) -> String { "\(Money(minorUnits: minor).grouped) \(currency)" }
-
-    static func time(_ date: Date?) -> String {
-        guard let date else { return "—" }
-        var cal = Calendar(identifier: .gregorian)
-        cal.timeZone = JSONCoding.displayTimeZone
-        let c = cal.dateComponents([.year, .month, .day, .hour, .minute], from: date)
-        return String(format: "%04d-%02d-%02d %02d:%02d", c.year!, c.month!, c.day!, c.hour!, c.minute!)
-    }
-
     /// Progress bars without inline styles (CSP `style-src 'self'`): the width is one of the classes `w-0` … `w-100`.
     static func widthClass(_ percent: Double) -> String {
         let clamped = min(100, max(0, percent))
         return "w-\(Int((clamped / 5).rounded()) * 5)"
     }
-
-    static func percent(_ value: Double) -> String { "\(Int(value.rounded()))%" }
 }
 
 /// One select option.
