@@ -66,6 +66,8 @@ public func configure(_ app: Application) async throws {
     app.middleware.use(LvyueErrorMiddleware())
     app.middleware.use(SecurityLogMiddleware())  // issue #5: 403s in the security log (at most one per user, route and minute)
     _ = app.denialLimiter  // made before requests arrive
+    _ = app.readCache  // issue #9: made before requests arrive; its data-version connection closes with the app
+    app.lifecycle.use(ReadCacheLifecycle())
     app.middleware.use(FileMiddleware(publicDirectory: Resources.publicDirectory))
 
     try routes(app)

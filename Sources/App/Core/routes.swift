@@ -6,7 +6,8 @@ func routes(_ app: Application) throws {
     api.get("openapi.json", use: OpenAPIDocument.serve)
 
     // Issue #5: customer contacts are kept off the staff API; department staff write only on their contracts.
-    let authed = api.grouped(BearerAuthMiddleware(), StaffOnlyMiddleware(), ContractScopeMiddleware())
+    // Issue #9: repeated reads are answered from memory while the database is unchanged (`ReadCache`).
+    let authed = api.grouped(ReadCacheMiddleware(), BearerAuthMiddleware(), StaffOnlyMiddleware(), ContractScopeMiddleware())
     try authed.register(collection: IdentityAPIController())
     try authed.register(collection: AccountAPIController())
     try authed.register(collection: SignInLinkAPIController())

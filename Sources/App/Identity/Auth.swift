@@ -111,6 +111,7 @@ struct BearerAuthMiddleware: AsyncMiddleware {
             throw AppError.unauthorized("the token is unknown, expired or revoked")
         }
         request.auth.login(found.user)
+        request.storage[ReadCache.TokenExpiryKey.self] = found.expiresAt
         await Self.touch(request.application, tokenID: found.tokenID, lastUsedAt: found.lastUsedAt, now: now)
         return try await next.respond(to: request)
     }
