@@ -19,6 +19,8 @@ struct HTTPOptions {
     var password = ProcessInfo.processInfo.environment["LVYUE_ADMIN_PASSWORD"] ?? ""
     var jsonPath: String?
     var only: Set<String> = []
+    /// Off: the server computes every read (`LVYUE_READ_CACHE_SECONDS=0`), to measure the cost of a miss.
+    var readCache = true
 
     init(_ args: ArraySlice<String>) {
         let me = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
@@ -37,6 +39,7 @@ struct HTTPOptions {
             case "--password": password = it.next() ?? password
             case "--json": jsonPath = it.next()
             case "--only": only = Set((it.next() ?? "").split(separator: ",").map(String.init))
+            case "--no-read-cache": readCache = false
             default: break
             }
         }
@@ -63,6 +66,7 @@ struct HTTPResult: Encodable {
 struct BenchReport: Encodable {
     var database: String
     var connections: Int
+    var readCache: Bool
     var secondsPerEndpoint: Double
     var http: [HTTPResult]
     var missing: [String]
@@ -218,6 +222,7 @@ enum HTTPBench {
         env["LOG_LEVEL"] = "warning"
         if let url = o.databaseURL { env["DATABASE_URL"] = url } else { env["DATABASE_URL"] = "" }
         if let path = o.sqlitePath { env["LVYUE_DB"] = path }
+        if !o.readCache { env["LVYUE_READ_CACHE_SECONDS"] = "0" }
         let server = try Child.start(o.lvyue, ["serve", "--hostname", "127.0.0.1", "--port", String(o.port)], env: env)
         let bare = try Child.start(CommandLine.arguments[0], ["bare-server", "--port", String(o.barePort)], env: env)
         defer { server.stop(); bare.stop() }
@@ -275,7 +280,7 @@ enum HTTPBench {
                 sweeps.append(Date().timeIntervalSince(t0))
             }
             let report = BenchReport(
-                database: o.databaseURL == nil ? "sqlite \(o.sqlitePath ?? "./lvyue.sqlite")" : "postgresql", connections: o.connections,
+                database: o.databaseURL == nil ? "sqlite \(o.sqlitePath ?? "./lvyue.sqlite")" : "postgresql", connections: o.connections, readCache: o.readCache,
                 secondsPerEndpoint: o.seconds, http: results, missing: missing, sweeperPassSeconds: sweeps,
                 deadlines: try deadlines(Options([])), serverPeakRSSMB: peak, serverRSSSamplesMB: samples, machine: machine())
             printReport(report, results: results)
@@ -351,7 +356,8 @@ enum HTTPBench {
 
     static func printReport(_ report: BenchReport, results: [HTTPResult]) {
         say("")
-        say("database: \(report.database), \(report.connections) connections, \(report.secondsPerEndpoint) s per row")
+        say("database: \(report.database), \(report.connections) connections, \(report.secondsPerEndpoint) s per row, read cache "
+            + (report.readCache ? "on" : "off (every read computed)"))
         say("endpoint                  ops  errors     ops/s   p50 ms   p95 ms   p99 ms  vs bare")
         for r in results { say(row(r)) }
         if !report.missing.isEmpty { say("not measured (no such route yet): \(report.missing.joined(separator: ", "))") }

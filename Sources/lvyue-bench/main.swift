@@ -9,6 +9,7 @@ import LvyueCore
 //   swift run -c release lvyue-bench all
 //   swift run -c release lvyue-bench http --db lvyue.sqlite [--database-url postgres://…] [--connections 32]
 //                                         [--seconds 8] [--port 8106] [--bare-port 8107] [--json out.json]
+//                                         [--only a,b] [--no-read-cache]
 //     (starts `lvyue serve` from the same build folder against the database, and a bare Vapor route, on loopback)
 //   swift run -c release lvyue-bench load --db lvyue.sqlite [--database-url …] [--rate 200] [--requests 60000]
 //                                         [--connections 16] [--json out.json]

@@ -224,6 +224,50 @@ struct ReadCacheMiddleware: AsyncMiddleware {
     }
 }
 
+/// Shares data-version reads between requests: a request waits for the next read that *starts* after it arrived (so it
+/// sees every commit that finished before it), and all requests that arrived during one read share the next. Under
+/// many concurrent readers this is one read at a time instead of one per request.
+final class SharedDataVersion: DataVersionProbe {
+    let base: any DataVersionProbe
+    private struct State {
+        var waiting: [CheckedContinuation<String, any Error>] = []
+        var reading = false
+    }
+    private let state = NIOLockedValueBox(State())
+
+    init(_ base: any DataVersionProbe) { self.base = base }
+
+    func current() async throws -> String {
+        try await withCheckedThrowingContinuation { (c: CheckedContinuation<String, any Error>) in
+            let start = state.withLockedValue { s -> Bool in
+                s.waiting.append(c)
+                if s.reading { return false }
+                s.reading = true
+                return true
+            }
+            if start { Task { await self.readRounds() } }
+        }
+    }
+
+    /// Reads for everyone waiting when the read starts, then again for those who arrived meanwhile, until none wait.
+    private func readRounds() async {
+        while true {
+            let round = state.withLockedValue { s -> [CheckedContinuation<String, any Error>] in
+                let round = s.waiting
+                s.waiting = []
+                if round.isEmpty { s.reading = false }
+                return round
+            }
+            if round.isEmpty { return }
+            let result: Result<String, any Error>
+            do { result = .success(try await base.current()) } catch { result = .failure(error) }
+            for c in round { c.resume(with: result) }
+        }
+    }
+
+    func close() async { await base.close() }
+}
+
 extension Application {
     private struct ReadCacheKey: StorageKey { typealias Value = ReadCache }
 
@@ -238,9 +282,9 @@ extension Application {
 
     private func makeDataVersionProbe() -> any DataVersionProbe {
         if config.databaseURL != nil {
-            return PostgresDataVersion(db: { [unowned self] in self.db })
+            return SharedDataVersion(PostgresDataVersion(db: { [unowned self] in self.db }))
         }
-        return SQLiteDataVersion(path: config.sqlitePath, threadPool: threadPool, eventLoop: eventLoopGroup.any())
+        return SharedDataVersion(SQLiteDataVersion(path: config.sqlitePath, threadPool: threadPool, eventLoop: eventLoopGroup.any()))
     }
 }
 
