@@ -1,6 +1,7 @@
 @testable import App
 import Fluent
 import Foundation
+import NIOConcurrencyHelpers
 import SQLKit
 import Testing
 import VaporTesting
@@ -81,5 +82,37 @@ struct ReadCacheTests {
             #expect(Set(bodies).count == 1)
             if Self.exactCounts { #expect(env.app.readCache.counts.misses == before.misses + 1) }
         }
+    }
+
+    /// A request never takes a data version read that started before it arrived: that read may predate a commit the
+    /// request must see (its own write, a moment before).
+    @Test func sharedVersionReadsStartAfterTheRequestArrives() async throws {
+        final class SlowProbe: DataVersionProbe {
+            let version = NIOLockedValueBox(0)
+            let reads = NIOLockedValueBox(0)
+            func current() async throws -> String {
+                let seen = version.withLockedValue { $0 }
+                reads.withLockedValue { $0 += 1 }
+                try await Task.sleep(for: .milliseconds(50))
+                return String(seen)
+            }
+            func close() async {}
+        }
+        let base = SlowProbe()
+        let shared = SharedDataVersion(base)
+        async let first = shared.current()
+        try await Task.sleep(for: .milliseconds(10))
+        base.version.withLockedValue { $0 = 1 }  // a commit while the first read may be under way
+        let second = try await shared.current()
+        #expect(second == "1")
+        #expect(["0", "1"].contains(try await first))
+        // Many requests arriving together share reads.
+        let before = base.reads.withLockedValue { $0 }
+        let answers = try await withThrowingTaskGroup(of: String.self) { group in
+            for _ in 0..<40 { group.addTask { try await shared.current() } }
+            return try await group.reduce(into: [String]()) { $0.append($1) }
+        }
+        #expect(answers == Array(repeating: "1", count: 40))
+        #expect(base.reads.withLockedValue { $0 } - before < 40)
     }
 }
