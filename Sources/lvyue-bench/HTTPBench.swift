@@ -59,6 +59,11 @@ struct HTTPResult: Encodable {
     var p95Ms: Double
     var p99Ms: Double
     var ratioToBare: Double?
+    /// CPU time (user + system) the answering server spent per operation while this row was measured.
+    var serverCPUMsPerOp: Double?
+    /// The bare route's CPU per operation over this row's: the share of the bare route's capacity this endpoint has when
+    /// the server, not the load generator sharing its cores, is what runs out.
+    var cpuRatioToBare: Double?
     var connections: Int?
     var note: String?
 }
@@ -223,6 +228,8 @@ enum HTTPBench {
         if let url = o.databaseURL { env["DATABASE_URL"] = url } else { env["DATABASE_URL"] = "" }
         if let path = o.sqlitePath { env["LVYUE_DB"] = path }
         if !o.readCache { env["LVYUE_READ_CACHE_SECONDS"] = "0" }
+        // The server's own once-a-minute sweeper would land in some rows and not others; its pass is measured on its own below.
+        env["LVYUE_SWEEP_SECONDS"] = "0"
         let server = try Child.start(o.lvyue, ["serve", "--hostname", "127.0.0.1", "--port", String(o.port)], env: env)
         let bare = try Child.start(CommandLine.arguments[0], ["bare-server", "--port", String(o.barePort)], env: env)
         defer { server.stop(); bare.stop() }
@@ -255,10 +262,12 @@ enum HTTPBench {
                     let probe = try await e.run(client, fixture, 0)
                     if probe == 404 { missing.append(e.name); continue }
                 }
+                let answering = e.server == .bare ? bare : server
                 var r = try await measure(e, client: client, fixture: fixture, connections: min(o.connections, e.maxConnections ?? o.connections),
-                                          seconds: o.seconds)
+                                          seconds: o.seconds, cpu: { Child.cpuSeconds(answering.pid) })
                 if let bare = results.first(where: { $0.name == "bare_route" }), e.read, e.server == .lvyue {
                     r.ratioToBare = r.perSecond / bare.perSecond
+                    if let mine = r.serverCPUMsPerOp, let base = bare.serverCPUMsPerOp, mine > 0 { r.cpuRatioToBare = base / mine }
                 }
                 results.append(r)
                 samples.append(Child.rssMB(server.pid).current)
@@ -306,19 +315,23 @@ enum HTTPBench {
     }
 
     /// `connections` workers issue operations back to back for `seconds`; every operation's latency is kept.
-    static func measure(_ e: Endpoint, client: BenchClient, fixture: Fixture, connections: Int, seconds: Double) async throws -> HTTPResult {
+    static func measure(_ e: Endpoint, client: BenchClient, fixture: Fixture, connections: Int, seconds: Double,
+                        cpu: () -> Double? = { nil }) async throws -> HTTPResult {
         let clock = ContinuousClock()
         // Warm-up: a second of the same load, not recorded.
         _ = try await load(e, client: client, fixture: fixture, connections: connections, until: clock.now + .milliseconds(1000))
         let start = clock.now
+        let cpu0 = cpu()
         let (latencies, errors, firstError) = try await load(e, client: client, fixture: fixture, connections: connections,
                                                              until: start + .seconds(seconds))
         let elapsed = (clock.now - start).seconds
+        let cpu1 = cpu()
+        let cpuMs = cpu0.flatMap { c0 in cpu1.map { ($0 - c0) * 1000 / Double(max(1, latencies.count)) } }
         let sorted = latencies.sorted()
         func pct(_ p: Double) -> Double { sorted.isEmpty ? 0 : sorted[min(sorted.count - 1, Int(Double(sorted.count) * p))] * 1000 }
         return HTTPResult(name: e.name, method: e.method, path: e.path, operations: sorted.count, errors: errors, seconds: elapsed,
                           perSecond: Double(sorted.count) / elapsed, p50Ms: pct(0.50), p95Ms: pct(0.95), p99Ms: pct(0.99),
-                          connections: connections, note: firstError.map { "first error: HTTP \($0)" })
+                          serverCPUMsPerOp: cpuMs, connections: connections, note: firstError.map { "first error: HTTP \($0)" })
     }
 
     static func load(_ e: Endpoint, client: BenchClient, fixture: Fixture, connections: Int,
@@ -345,20 +358,21 @@ enum HTTPBench {
     }
 
     static func row(_ r: HTTPResult) -> String {
-        [
-            r.name.padding(toLength: 20, withPad: " ", startingAt: 0),
-            String(r.operations).leftPadded(8), String(r.errors).leftPadded(6),
-            String(format: "%9.0f", r.perSecond), String(format: "%8.1f", r.p50Ms), String(format: "%8.1f", r.p95Ms),
-            String(format: "%8.1f", r.p99Ms), r.ratioToBare.map { String(format: "%6.1f%%", $0 * 100) } ?? "       ",
-            r.connections.map { " conns \($0)" } ?? "", r.note.map { " " + $0 } ?? "",
-        ].joined(separator: " ")
+        let percent: (Double?) -> String = { $0.map { String(format: "%6.1f%%", $0 * 100) } ?? "       " }
+        var cells: [String] = [r.name.padding(toLength: 20, withPad: " ", startingAt: 0)]
+        cells += [String(r.operations).leftPadded(8), String(r.errors).leftPadded(6)]
+        cells += [String(format: "%9.0f", r.perSecond), String(format: "%8.1f", r.p50Ms), String(format: "%8.1f", r.p95Ms)]
+        cells += [String(format: "%8.1f", r.p99Ms), percent(r.ratioToBare)]
+        cells += [r.serverCPUMsPerOp.map { String(format: "%10.3f", $0) } ?? String(repeating: " ", count: 10), percent(r.cpuRatioToBare)]
+        cells += [r.connections.map { " conns \($0)" } ?? "", r.note.map { " " + $0 } ?? ""]
+        return cells.joined(separator: " ")
     }
 
     static func printReport(_ report: BenchReport, results: [HTTPResult]) {
         say("")
         say("database: \(report.database), \(report.connections) connections, \(report.secondsPerEndpoint) s per row, read cache "
             + (report.readCache ? "on" : "off (every read computed)"))
-        say("endpoint                  ops  errors     ops/s   p50 ms   p95 ms   p99 ms  vs bare")
+        say("endpoint                  ops  errors     ops/s   p50 ms   p95 ms   p99 ms  vs bare  cpu ms/op  cpu vs bare")
         for r in results { say(row(r)) }
         if !report.missing.isEmpty { say("not measured (no such route yet): \(report.missing.joined(separator: ", "))") }
         say(String(format: "sweeper pass (lvyue sweep, whole process): first %.2f s, second %.2f s",
@@ -425,6 +439,16 @@ final class Child: @unchecked Sendable {
     }
 
     /// Current and peak resident memory of a process, from /proc (Linux).
+    /// CPU time (user + system) the process has used, in seconds, from `/proc/PID/stat`; nil where there is no /proc.
+    static func cpuSeconds(_ pid: Int32) -> Double? {
+        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+              let close = stat.lastIndex(of: ")") else { return nil }
+        // After the command name: state is field 3, utime 14 and stime 15 (in clock ticks).
+        let fields = stat[stat.index(after: close)...].split(separator: " ")
+        guard fields.count > 12, let user = Double(fields[11]), let system = Double(fields[12]) else { return nil }
+        return (user + system) / Double(sysconf(Int32(_SC_CLK_TCK)))
+    }
+
     static func rssMB(_ pid: Int32) -> (current: Double, peak: Double) {
         guard let text = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8) else { return (0, 0) }
         func kb(_ key: String) -> Double {

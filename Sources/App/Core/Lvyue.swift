@@ -18,7 +18,9 @@ public enum Lvyue {
             try await configure(app)
             if command == "serve" {
                 try await prepare(app, demo: demo)
-                app.lifecycle.use(SweeperLifecycle())
+                // Every minute by default; `LVYUE_SWEEP_SECONDS=0` runs no sweeper in this process (another instance sweeps).
+                let sweep = Environment.get("LVYUE_SWEEP_SECONDS").flatMap(Int.init) ?? 60
+                if sweep > 0 { app.lifecycle.use(SweeperLifecycle(interval: .seconds(sweep))) }
                 app.lifecycle.use(JobRunnerLifecycle())  // issue #8
             }
             try await app.execute()
