@@ -2,30 +2,35 @@ import Vapor
 
 /// The one place where errors become responses: the JSON envelope on `/api`, a friendly page on the web.
 /// Unknown errors are logged as critical and answered with a generic 500 that leaks nothing.
-struct LvyueErrorMiddleware: AsyncMiddleware {
-    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
-        do {
-            return try await next.respond(to: request)
-        } catch {
-            let mapped = Self.map(error)
-            if mapped.status.code >= 500 {
-                request.logger.critical("unhandled error", metadata: ["component": "http", "error": "\(String(reflecting: error))"])
-            }
-            if request.url.path.hasPrefix("/api/") || request.url.path == "/api" {
-                let body = ErrorEnvelope(error: .init(code: mapped.code, message: mapped.message,
-                                                      fields: mapped.fields.isEmpty ? nil : mapped.fields))
-                let response = Response(status: mapped.status)
-                try response.content.encode(body, using: JSONCoding.encoder)
-                if mapped.status == .unauthorized {
-                    response.headers.replaceOrAdd(name: .wwwAuthenticate, value: "Bearer")
-                }
-                Self.keepRetryAfter(error, response)
-                return response
-            }
-            let page = await WebErrorPage.render(request, status: mapped.status, code: mapped.code, message: mapped.message)
-            Self.keepRetryAfter(error, page)
-            return page
+///
+/// A future-based middleware rather than an async one: an answer that is not an error passes through on its event loop
+/// without a hop to the concurrency pool (every request crosses this; only errors take the async path).
+struct LvyueErrorMiddleware: Middleware {
+    func respond(to request: Request, chainingTo next: any Responder) -> EventLoopFuture<Response> {
+        next.respond(to: request).flatMapError { error in
+            request.eventLoop.makeFutureWithTask { try await Self.answer(error, to: request) }
         }
+    }
+
+    static func answer(_ error: any Error, to request: Request) async throws -> Response {
+        let mapped = Self.map(error)
+        if mapped.status.code >= 500 {
+            request.logger.critical("unhandled error", metadata: ["component": "http", "error": "\(String(reflecting: error))"])
+        }
+        if request.url.path.hasPrefix("/api/") || request.url.path == "/api" {
+            let body = ErrorEnvelope(error: .init(code: mapped.code, message: mapped.message,
+                                                  fields: mapped.fields.isEmpty ? nil : mapped.fields))
+            let response = Response(status: mapped.status)
+            try response.content.encode(body, using: JSONCoding.encoder)
+            if mapped.status == .unauthorized {
+                response.headers.replaceOrAdd(name: .wwwAuthenticate, value: "Bearer")
+            }
+            Self.keepRetryAfter(error, response)
+            return response
+        }
+        let page = await WebErrorPage.render(request, status: mapped.status, code: mapped.code, message: mapped.message)
+        Self.keepRetryAfter(error, page)
+        return page
     }
 
     /// A throttled request (issue #5) says when to come back.

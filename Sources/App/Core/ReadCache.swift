@@ -75,6 +75,17 @@ final class ReadCache: Sendable {
     /// Answers served from memory and answers computed, since start.
     var counts: (hits: Int, misses: Int) { state.withLockedValue { ($0.hits, $0.misses) } }
 
+    /// The answer from memory, when the probe can tell the version without waiting (SQLite) and the answer is fresh.
+    func hitNow(_ request: Request, key: Key) -> Response? {
+        guard let version = probe.currentNow() else { return nil }
+        let now = request.now
+        return state.withLockedValue { s -> Entry? in
+            guard let e = s.entries[key], e.fresh(version, now) else { return nil }
+            s.hits += 1
+            return e
+        }?.response()
+    }
+
     /// Serves `request` from memory when the database has not changed since the answer was computed, otherwise computes
     /// it with `compute` — once for all the requests that miss on the same answer at the same time.
     func respond(_ request: Request, key: Key, compute: () async throws -> Response) async throws -> Response {
@@ -157,7 +168,13 @@ final class ReadCache: Sendable {
 /// Reads the database's data version: a value that changes whenever a write commits.
 protocol DataVersionProbe: Sendable {
     func current() async throws -> String
+    /// The version without waiting, or nil when that takes a round trip.
+    func currentNow() -> String?
     func close() async
+}
+
+extension DataVersionProbe {
+    func currentNow() -> String? { nil }
 }
 
 /// `PRAGMA data_version` on a connection of its own, which never writes: its value changes when any other
@@ -173,10 +190,16 @@ final class SQLiteDataVersion: DataVersionProbe, @unchecked Sendable {
     init(path: String) { self.path = path }
 
     func current() async throws -> String {
-        try lock.withLock {
-            if statement == nil { try open() }
+        guard let version = currentNow() else { throw ProbeError() }
+        return version
+    }
+
+    func currentNow() -> String? {
+        lock.withLock {
+            if statement == nil { try? open() }
+            guard let statement else { return nil }
             defer { sqlite_nio_sqlite3_reset(statement) }
-            guard sqlite_nio_sqlite3_step(statement) == SQLITE_ROW else { throw ProbeError() }
+            guard sqlite_nio_sqlite3_step(statement) == SQLITE_ROW else { return nil }
             return String(sqlite_nio_sqlite3_column_int64(statement, 0))
         }
     }
@@ -223,15 +246,19 @@ struct PostgresDataVersion: DataVersionProbe {
 
 /// Caches GET answers of the authenticated API (see `ReadCache`); placed before the bearer check so a hit costs one
 /// data-version read and no token lookup. A request without a bearer token, or with conditions, goes straight through.
-struct ReadCacheMiddleware: AsyncMiddleware {
-    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+struct ReadCacheMiddleware: Middleware {
+    func respond(to request: Request, chainingTo next: any Responder) -> EventLoopFuture<Response> {
         let cache = request.application.readCache
         guard cache.enabled, request.method == .GET, let bearer = request.headers.bearerAuthorization,
               request.headers[.ifNoneMatch].isEmpty, request.headers[.range].isEmpty
-        else { return try await next.respond(to: request) }
+        else { return next.respond(to: request) }
         let key = ReadCache.Key(token: bearer.token, uri: request.url.string, accept: request.headers[.accept].joined(separator: ","),
                                 language: request.headers[.acceptLanguage].joined(separator: ","))
-        return try await cache.respond(request, key: key) { try await next.respond(to: request) }
+        // A hit is answered on the event loop, without a hop to the concurrency pool.
+        if let hit = cache.hitNow(request, key: key) { return request.eventLoop.makeSucceededFuture(hit) }
+        return request.eventLoop.makeFutureWithTask {
+            try await cache.respond(request, key: key) { try await next.respond(to: request).get() }
+        }
     }
 }
 

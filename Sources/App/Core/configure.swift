@@ -68,7 +68,7 @@ public func configure(_ app: Application) async throws {
     _ = app.denialLimiter  // made before requests arrive
     _ = app.readCache  // issue #9: made before requests arrive; its data-version connection closes with the app
     app.lifecycle.use(ReadCacheLifecycle())
-    app.middleware.use(FileMiddleware(publicDirectory: Resources.publicDirectory))
+    app.middleware.use(PublicFilesMiddleware(publicDirectory: Resources.publicDirectory))
 
     try routes(app)
     Commands.register(on: app)
@@ -127,20 +127,41 @@ enum Resources {
     static var publicDirectory: String { root + "Public/" }
 }
 
-struct SecurityHeadersMiddleware: AsyncMiddleware {
-    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
-        let response = try await next.respond(to: request)
-        response.headers.replaceOrAdd(name: "X-Content-Type-Options", value: "nosniff")
-        response.headers.replaceOrAdd(name: "Referrer-Policy", value: "same-origin")
-        response.headers.replaceOrAdd(name: "X-Frame-Options", value: "DENY")
-        // A route may set a stricter policy of its own (attachment downloads: `sandbox`).
-        if !response.headers.contains(name: "Content-Security-Policy") {
-            response.headers.replaceOrAdd(name: "Content-Security-Policy",
-                                          value: "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'")
+struct SecurityHeadersMiddleware: Middleware {
+    func respond(to request: Request, chainingTo next: any Responder) -> EventLoopFuture<Response> {
+        let https = request.application.config.baseURL.lowercased().hasPrefix("https")
+        return next.respond(to: request).map { response in
+            response.headers.replaceOrAdd(name: "X-Content-Type-Options", value: "nosniff")
+            response.headers.replaceOrAdd(name: "Referrer-Policy", value: "same-origin")
+            response.headers.replaceOrAdd(name: "X-Frame-Options", value: "DENY")
+            // A route may set a stricter policy of its own (attachment downloads: `sandbox`).
+            if !response.headers.contains(name: "Content-Security-Policy") {
+                response.headers.replaceOrAdd(name: "Content-Security-Policy",
+                                              value: "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'")
+            }
+            if https {
+                response.headers.replaceOrAdd(name: "Strict-Transport-Security", value: "max-age=31536000")
+            }
+            return response
         }
-        if request.application.config.baseURL.lowercased().hasPrefix("https") {
-            response.headers.replaceOrAdd(name: "Strict-Transport-Security", value: "max-age=31536000")
-        }
-        return response
+    }
+}
+
+/// Static files (`Public/`), looked up only for paths under the folder's own top-level names (`css`, `js`,
+/// `favicon.svg`): Vapor's `FileMiddleware` asks the file system about every path it sees, which would cost every
+/// API request a thread hop and a `stat`.
+struct PublicFilesMiddleware: Middleware {
+    let files: FileMiddleware
+    let topLevel: Set<String>
+
+    init(publicDirectory: String) {
+        files = FileMiddleware(publicDirectory: publicDirectory)
+        topLevel = Set((try? FileManager.default.contentsOfDirectory(atPath: publicDirectory)) ?? [])
+    }
+
+    func respond(to request: Request, chainingTo next: any Responder) -> EventLoopFuture<Response> {
+        let first = request.url.path.split(separator: "/", maxSplits: 1, omittingEmptySubsequences: true).first
+        guard let first, topLevel.contains(first.removingPercentEncoding ?? String(first)) else { return next.respond(to: request) }
+        return files.respond(to: request, chainingTo: next)
     }
 }

@@ -31,18 +31,19 @@ enum SecurityLog {
 /// Writes a `permission.denied` security event for a 403 (API and web) — including CSRF refusals — and for the
 /// 404s that hide another customer's records (`CustomerScope` marks those), then lets the error go on to
 /// `LvyueErrorMiddleware` unchanged.
-struct SecurityLogMiddleware: AsyncMiddleware {
-    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
-        do {
-            return try await next.respond(to: request)
-        } catch let error as AppError {
-            let hidden = request.storage[HiddenDenialKey.self] == true
-            if case .forbidden(let reason) = error {
-                await Self.log(request, reason: reason)
-            } else if hidden, case .notFound = error {
-                await Self.log(request, reason: "outside the customer's scope (answered 404)")
+struct SecurityLogMiddleware: Middleware {
+    func respond(to request: Request, chainingTo next: any Responder) -> EventLoopFuture<Response> {
+        next.respond(to: request).flatMapError { error in
+            let reason: String? = switch error {
+            case AppError.forbidden(let reason): reason
+            case AppError.notFound where request.storage[HiddenDenialKey.self] == true: "outside the customer's scope (answered 404)"
+            default: nil
             }
-            throw error
+            guard let reason else { return request.eventLoop.makeFailedFuture(error) }
+            return request.eventLoop.makeFutureWithTask {
+                await Self.log(request, reason: reason)
+                throw error
+            }
         }
     }
 
