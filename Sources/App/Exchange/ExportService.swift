@@ -278,31 +278,34 @@ enum ExportService {
         let (from, to) = f.instantRange(in: zone)
         if let from { q.filter(\.$receivedAt >= from) }
         if let to { q.filter(\.$receivedAt < to) }
-        // The columns shown, read without models; a page at a time after the last number (numbers are unique).
-        q.field(\.$id).field(\.$number).field(\.$customerID).field(\.$contractID).field(\.$channel).field(\.$type)
-            .field(\.$urgency).field(\.$receivedAt).field(\.$confirmedAt).field(\.$respondedAt).field(\.$remoteAt)
-            .field(\.$onsiteAt).field(\.$resolvedAt).field(\.$engineerName).field(\.$solution).field(\.$signedBy).field(\.$signedAt)
+        // The matching ids in order (one narrow sorted read, 16 bytes a request), then the shown columns of a page of
+        // them at a time, read without models. Pages after the last number instead would each scan and sort what is
+        // left of the quarter again: a second of SQLite per 40 000 rows.
+        let order = q.copy().field(\.$id).sort(\.$number).sort(\.$id)
+        let ids = try await collect(order) { try $0.qualifiedSchema(space: nil, ServiceRequest.schema).decode("id", as: UUID.self) }
         let progress = ProgressReporter.current
-        if let progress { progress.expect(try await q.copy().count()) }
-        var after: String?
-        while true {
-            let pageQuery = q.copy()
-            if let after { pageQuery.filter(\.$number > after) }
-            let page = try await requestRows(pageQuery.sort(\.$number).sort(\.$id).limit(pageSize))
-            if !page.isEmpty { try await serviceRequestPage(page, on: db, names: &names, emit) }
-            try await progress?.advance(page.count)
-            guard page.count == pageSize, let last = page.last else { return }
-            after = last.number
+        progress?.expect(ids.count)
+        var start = 0
+        while start < ids.count {
+            let pageIDs = Array(ids[start..<min(ids.count, start + pageSize)])
+            start += pageIDs.count
+            let page = ServiceRequest.query(on: db).filter(\.$id ~~ pageIDs)
+                .field(\.$id).field(\.$number).field(\.$customerID).field(\.$contractID).field(\.$channel).field(\.$type)
+                .field(\.$urgency).field(\.$receivedAt).field(\.$confirmedAt).field(\.$respondedAt).field(\.$remoteAt)
+                .field(\.$onsiteAt).field(\.$resolvedAt).field(\.$engineerName).field(\.$solution).field(\.$signedBy).field(\.$signedAt)
+                .sort(\.$number).sort(\.$id)
+            try await serviceRequestPage(try await collect(page, RequestRow.init), on: db, names: &names, emit)
+            try await progress?.advance(pageIDs.count)
         }
     }
 
-    /// The rows of one page of requests, decoded as they come from the database.
-    static func requestRows(_ q: QueryBuilder<ServiceRequest>) async throws -> [RequestRow] {
-        let collected = NIOLockedValueBox<(rows: [RequestRow], error: (any Error)?)>(([], nil))
+    /// The rows of a query, decoded as they come from the database (no models).
+    static func collect<M: Model, T: Sendable>(_ q: QueryBuilder<M>, _ decode: @escaping @Sendable (any DatabaseOutput) throws -> T) async throws -> [T] {
+        let collected = NIOLockedValueBox<(rows: [T], error: (any Error)?)>(([], nil))
         try await q.run { output in
             collected.withLockedValue { box in
                 guard box.error == nil else { return }
-                do { box.rows.append(try RequestRow(output)) } catch { box.error = error }
+                do { box.rows.append(try decode(output)) } catch { box.error = error }
             }
         }
         let (rows, failure) = collected.withLockedValue { ($0.rows, $0.error) }
