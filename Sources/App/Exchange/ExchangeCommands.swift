@@ -62,6 +62,8 @@ struct ExportCommand: AsyncCommand {
             throw CLIError(e.fields.isEmpty ? e.message : e.fields.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }.joined(separator: "; "))
         } catch let e as CocoaError {
             throw CLIError("cannot write \(out): \(e.localizedDescription)")
+        } catch is XlsxError {
+            throw CLIError("cannot write \(out)")
         }
         do {
             if FileManager.default.fileExists(atPath: out) { try FileManager.default.removeItem(atPath: out) }
