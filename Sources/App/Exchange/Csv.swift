@@ -6,17 +6,20 @@ import LvyueCore
 enum CsvWriter {
     static let bom = Data([0xEF, 0xBB, 0xBF])
 
-    /// The header row and the rows of one sheet.
+    /// The header row and the rows of one sheet, in memory (tests; exports stream through `CsvFileWriter`).
     static func data(_ sheet: XlsxSheet, timeZone: TimeZone = JSONCoding.displayTimeZone) -> Data {
         var out = bom
         out.append(Data(line(sheet.columns.map(\.header)).utf8))
-        for row in sheet.rows {
-            out.append(Data(line(row.map { cell in
-                if case .text(let t) = cell { return guarded(XlsxWorkbook.cleanText(t)) }
-                return text(cell, timeZone: timeZone)
-            }).utf8))
-        }
+        for row in sheet.rows { out.append(Data(rowLine(row, timeZone: timeZone).utf8)) }
         return out
+    }
+
+    /// One record as a CSV line; text that a spreadsheet would run as a formula is guarded.
+    static func rowLine(_ row: [XlsxCell], timeZone: TimeZone) -> String {
+        line(row.map { cell in
+            if case .text(let t) = cell { return guarded(XlsxWorkbook.cleanText(t)) }
+            return text(cell, timeZone: timeZone)
+        })
     }
 
     /// What a spreadsheet would read as the start of a formula (CSV injection: `=`, `+`, `-`, `@`, tab, CR).
@@ -70,5 +73,53 @@ enum CsvWriter {
         let date = LocalDate(daysSinceEpoch: days)
         func two(_ n: Int) -> String { n < 10 ? "0\(n)" : String(n) }
         return "\(date) \(two(rest / 3600)):\(two(rest % 3600 / 60)):\(two(rest % 60))"
+    }
+}
+
+/// A CSV export written into a file a page at a time. A CSV file holds one sheet.
+final class CsvFileWriter: SheetWriter {
+    let path: String
+    let timeZone: TimeZone
+    private var handle: FileHandle?
+    private var begun = false
+
+    init(path: String, timeZone: TimeZone = JSONCoding.displayTimeZone) {
+        self.path = path
+        self.timeZone = timeZone
+    }
+
+    func beginSheet(_ name: String, columns: [XlsxColumn], freezeHeader: Bool = true) throws {
+        guard !begun else { throw XlsxError.zip }
+        begun = true
+        guard FileManager.default.createFile(atPath: path, contents: nil) else { throw XlsxError.zip }
+        let h = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
+        handle = h
+        var head = CsvWriter.bom
+        head.append(Data(CsvWriter.line(columns.map(\.header)).utf8))
+        try h.write(contentsOf: head)
+    }
+
+    func append(_ rows: [[XlsxCell]]) throws {
+        guard let handle else { throw XlsxError.noSheet }
+        var text = ""
+        for row in rows {
+            text += CsvWriter.rowLine(row, timeZone: timeZone)
+            if text.utf8.count >= XlsxWriter.flushBytes {
+                try handle.write(contentsOf: Data(text.utf8))
+                text = ""
+            }
+        }
+        if !text.isEmpty { try handle.write(contentsOf: Data(text.utf8)) }
+    }
+
+    func finish() throws {
+        try handle?.close()
+        handle = nil
+    }
+
+    func discard() {
+        try? handle?.close()
+        handle = nil
+        try? FileManager.default.removeItem(atPath: path)
     }
 }

@@ -55,13 +55,24 @@ struct ExportCommand: AsyncCommand {
             let filter = try ExportFilter(form, values)
             // Issue #8: a bar on a terminal; nothing more when piped.
             file = try await ProgressReporter.withTerminalBar("export \(form.rawValue)") {
-                try await ExportService.file(form, filter, format: format, on: app.db, now: app.deps.now())
+                // Written beside FILE and renamed when complete: a failed export leaves FILE as it was.
+                try await ExportService.file(form, filter, format: format, to: out + ".part", on: app.db, now: app.deps.now())
             }
         } catch let e as AppError {
             throw CLIError(e.fields.isEmpty ? e.message : e.fields.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }.joined(separator: "; "))
+        } catch let e as CocoaError {
+            throw CLIError("cannot write \(out): \(e.localizedDescription)")
+        } catch is XlsxError {
+            throw CLIError("cannot write \(out)")
         }
-        do { try file.data.write(to: URL(fileURLWithPath: out)) } catch { throw CLIError("cannot write \(out): \(error.localizedDescription)") }
-        context.console.print("wrote \(out) (\(file.data.count) bytes)")
+        do {
+            if FileManager.default.fileExists(atPath: out) { try FileManager.default.removeItem(atPath: out) }
+            try FileManager.default.moveItem(atPath: file.path, toPath: out)
+        } catch {
+            try? FileManager.default.removeItem(atPath: file.path)
+            throw CLIError("cannot write \(out): \(error.localizedDescription)")
+        }
+        context.console.print("wrote \(out) (\(file.size) bytes)")
     }
 }
 

@@ -43,24 +43,28 @@ struct XlsxWorkbook: Sendable {
         self.timeZone = timeZone
     }
 
+    /// The workbook in memory (small workbooks: the quarterly report, tests). It goes through `XlsxWriter`, the one
+    /// writer of sheets; exports of records stream into it a page at a time instead.
     func data() throws -> Data {
-        var strings = SharedStrings()
-        let names = XlsxWorkbook.sheetNames(sheets.map(\.name))
-        var parts: [(String, Data)] = []
-        var sheetParts: [(String, Data)] = []
-        for (i, sheet) in sheets.enumerated() {
-            let xml = XlsxWorkbook.sheetXML(sheet, strings: &strings, timeZone: timeZone)
-            sheetParts.append(("xl/worksheets/sheet\(i + 1).xml", Data(xml.utf8)))
+        let path = XlsxWriter.temporaryPath(extension: "xlsx")
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try write(to: path)
+        guard let data = FileManager.default.contents(atPath: path) else { throw XlsxError.zip }
+        return data
+    }
+
+    func write(to path: String) throws {
+        let writer = XlsxWriter(path: path, timeZone: timeZone)
+        do {
+            for sheet in sheets {
+                try writer.beginSheet(sheet.name, columns: sheet.columns, freezeHeader: sheet.freezeHeader)
+                try writer.append(sheet.rows)
+            }
+            try writer.finish()
+        } catch {
+            writer.discard()
+            throw error
         }
-        parts.append(("[Content_Types].xml", Data(contentTypes.utf8)))
-        parts.append(("_rels/.rels", Data(XlsxWorkbook.rootRels.utf8)))
-        parts.append(("docProps/app.xml", Data(XlsxWorkbook.appProps.utf8)))
-        parts.append(("xl/workbook.xml", Data(workbookXML(names: names).utf8)))
-        parts.append(("xl/_rels/workbook.xml.rels", Data(workbookRels.utf8)))
-        parts.append(("xl/styles.xml", Data(XlsxWorkbook.styles.utf8)))
-        parts.append(("xl/sharedStrings.xml", Data(strings.xml.utf8)))
-        parts.append(contentsOf: sheetParts)
-        return try XlsxZip.write(parts)
     }
 
     // MARK: - Parts
@@ -70,13 +74,13 @@ struct XlsxWorkbook: Sendable {
         case plain = 0, header = 1, date = 2, dateTime = 3, decimal = 4
     }
 
-    private var contentTypes: String {
+    static func contentTypes(sheets: Int) -> String {
         var s = #"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>"# + "\n"
         s += #"<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">"#
         s += #"<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>"#
         s += #"<Default Extension="xml" ContentType="application/xml"/>"#
         s += #"<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>"#
-        for i in sheets.indices {
+        for i in 0..<sheets {
             s += #"<Override PartName="/xl/worksheets/sheet\#(i + 1).xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>"#
         }
         s += #"<Override PartName="/xl/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/>"#
@@ -86,18 +90,18 @@ struct XlsxWorkbook: Sendable {
         return s
     }
 
-    private static let rootRels =
+    static let rootRels =
         #"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>"# + "\n"
         + #"<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">"#
         + #"<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/>"#
         + #"<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/extended-properties" Target="docProps/app.xml"/>"#
         + "</Relationships>"
 
-    private static let appProps =
+    static let appProps =
         #"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>"# + "\n"
         + #"<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties"><Application>lvyue</Application></Properties>"#
 
-    private func workbookXML(names: [String]) -> String {
+    static func workbookXML(names: [String]) -> String {
         var s = #"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>"# + "\n"
         s += #"<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">"#
         s += #"<bookViews><workbookView/></bookViews><sheets>"#
@@ -108,13 +112,13 @@ struct XlsxWorkbook: Sendable {
         return s
     }
 
-    private var workbookRels: String {
+    static func workbookRels(sheets: Int) -> String {
         var s = #"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>"# + "\n"
         s += #"<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">"#
-        for i in sheets.indices {
+        for i in 0..<sheets {
             s += #"<Relationship Id="rId\#(i + 1)" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet\#(i + 1).xml"/>"#
         }
-        let n = sheets.count
+        let n = sheets
         s += #"<Relationship Id="rId\#(n + 1)" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="styles.xml"/>"#
         s += #"<Relationship Id="rId\#(n + 2)" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings" Target="sharedStrings.xml"/>"#
         s += "</Relationships>"
@@ -122,7 +126,7 @@ struct XlsxWorkbook: Sendable {
     }
 
     /// Fonts: 0 regular, 1 bold. Number formats: 164 date, 165 date-time, 4 (built-in) "#,##0.00".
-    private static let styles =
+    static let styles =
         #"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>"# + "\n"
         + #"<styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">"#
         + #"<numFmts count="2"><numFmt numFmtId="164" formatCode="yyyy\-mm\-dd"/><numFmt numFmtId="165" formatCode="yyyy\-mm\-dd\ hh:mm:ss"/></numFmts>"#
@@ -140,50 +144,56 @@ struct XlsxWorkbook: Sendable {
         + #"<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>"#
         + "</styleSheet>"
 
-    static func sheetXML(_ sheet: XlsxSheet, strings: inout SharedStrings, timeZone: TimeZone) -> String {
+    /// A sheet's XML up to its rows: the dimension (known once every row is written), the frozen header, the widths.
+    static func sheetStart(columns: [XlsxColumn], freezeHeader: Bool, width: Int, rowCount: Int) -> String {
         var s = #"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>"# + "\n"
         s += #"<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">"#
-        let width = max(sheet.columns.count, sheet.rows.map(\.count).max() ?? 0)
         if width > 0 {
-            s += #"<dimension ref="A1:\#(columnName(width - 1))\#(sheet.rows.count + 1)"/>"#
+            s += #"<dimension ref="A1:\#(columnName(width - 1))\#(rowCount + 1)"/>"#
         }
         s += "<sheetViews>"
-        if sheet.freezeHeader {
+        if freezeHeader {
             s += #"<sheetView workbookViewId="0"><pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/><selection pane="bottomLeft" activeCell="A2" sqref="A2"/></sheetView>"#
         } else {
             s += #"<sheetView workbookViewId="0"/>"#
         }
         s += "</sheetViews>"
         s += #"<sheetFormatPr defaultRowHeight="15"/>"#
-        if !sheet.columns.isEmpty {
+        if !columns.isEmpty {
             s += "<cols>"
-            for (i, c) in sheet.columns.enumerated() {
+            for (i, c) in columns.enumerated() {
                 let w = c.width.isFinite ? min(max(c.width, 1), 255) : 10
                 s += #"<col min="\#(i + 1)" max="\#(i + 1)" width="\#(formatNumber(w))" customWidth="1"/>"#
             }
             s += "</cols>"
         }
         s += "<sheetData>"
-        if !sheet.columns.isEmpty {
-            s += #"<row r="1">"#
-            for (i, c) in sheet.columns.enumerated() {
-                s += #"<c r="\#(columnName(i))1" s="\#(Style.header.rawValue)" t="s"><v>\#(strings.index(c.header))</v></c>"#
-            }
-            s += "</row>"
-        }
-        for (r, row) in sheet.rows.enumerated() {
-            let rowNumber = r + 2
-            s += #"<row r="\#(rowNumber)">"#
-            for (i, cell) in row.enumerated() {
-                s += cellXML(cell, ref: columnName(i) + String(rowNumber), strings: &strings, timeZone: timeZone)
-            }
-            s += "</row>"
-        }
-        s += "</sheetData>"
-        s += #"<pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" header="0.3" footer="0.3"/>"#
-        s += "</worksheet>"
         return s
     }
+
+    /// The bold header row (row 1), or nothing for a sheet without columns.
+    static func headerRowXML(_ columns: [XlsxColumn], strings: inout SharedStrings) -> String {
+        guard !columns.isEmpty else { return "" }
+        var s = #"<row r="1">"#
+        for (i, c) in columns.enumerated() {
+            s += #"<c r="\#(columnName(i))1" s="\#(Style.header.rawValue)" t="s"><v>\#(strings.index(c.header))</v></c>"#
+        }
+        s += "</row>"
+        return s
+    }
+
+    static func rowXML(_ row: [XlsxCell], number: Int, strings: inout SharedStrings, timeZone: TimeZone) -> String {
+        var s = #"<row r="\#(number)">"#
+        for (i, cell) in row.enumerated() {
+            s += cellXML(cell, ref: columnName(i) + String(number), strings: &strings, timeZone: timeZone)
+        }
+        s += "</row>"
+        return s
+    }
+
+    static let sheetEnd = "</sheetData>"
+        + #"<pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" header="0.3" footer="0.3"/>"#
+        + "</worksheet>"
 
     static func cellXML(_ cell: XlsxCell, ref: String, strings: inout SharedStrings, timeZone: TimeZone) -> String {
         switch cell {
@@ -327,7 +337,10 @@ struct SharedStrings {
         return i
     }
 
-    var xml: String {
+    var count: Int { ordered.count }
+
+    /// `sharedStrings.xml`, a slice of the table at a time (the table of a large export is megabytes of text).
+    func writeXML(_ write: (String) throws -> Void) rethrows {
         var s = #"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>"# + "\n"
         s += #"<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="\#(total)" uniqueCount="\#(ordered.count)">"#
         for t in ordered {
@@ -335,13 +348,17 @@ struct SharedStrings {
             s += preserve ? #"<si><t xml:space="preserve">"# : "<si><t>"
             s += XlsxWorkbook.escape(t)
             s += "</t></si>"
+            if s.utf8.count >= 1 << 16 {
+                try write(s)
+                s = ""
+            }
         }
         s += "</sst>"
-        return s
+        try write(s)
     }
 }
 
-/// Writes the parts into a deflated ZIP in memory with a fixed timestamp, so equal input gives equal bytes.
+/// The ZIP side of workbooks: a fixed timestamp on every entry, so equal input gives equal bytes, and reading uploads.
 enum XlsxZip {
     static let fixedDate: Date = {
         var c = DateComponents()
@@ -350,19 +367,6 @@ enum XlsxZip {
         cal.timeZone = TimeZone(identifier: "UTC")!
         return cal.date(from: c)!
     }()
-
-    static func write(_ parts: [(String, Data)]) throws -> Data {
-        let archive = try Archive(data: Data(), accessMode: .create)
-        for (path, data) in parts {
-            try archive.addEntry(with: path, type: .file, uncompressedSize: Int64(data.count),
-                                 modificationDate: fixedDate, compressionMethod: .deflate) { position, size in
-                let start = Int(position)
-                return data.subdata(in: start..<min(start + size, data.count))
-            }
-        }
-        guard let out = archive.data else { throw XlsxError.zip }
-        return out
-    }
 
     /// The entries of a ZIP read into memory, refusing archives that inflate past `limit` bytes in total
     /// (a small upload must not become gigabytes of XML).
@@ -389,4 +393,6 @@ enum XlsxZip {
 
 enum XlsxError: Error {
     case zip, notAZip, tooLarge
+    /// Rows given before any sheet was begun.
+    case noSheet
 }

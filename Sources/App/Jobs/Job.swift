@@ -175,6 +175,22 @@ enum JobFiles {
         return path
     }
 
+    /// Where a result is written before it is complete (`adopt` then moves it into place).
+    static func partPath(_ app: Application, name: String) throws -> String {
+        let dir = directory(app)
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        return (dir as NSString).appendingPathComponent(name) + ".part"
+    }
+
+    /// Moves a finished file (written at `partPath`) to its place as `name`.
+    static func adopt(_ app: Application, name: String, _ file: String) throws -> String {
+        let path = (directory(app) as NSString).appendingPathComponent(name)
+        if file == path { return path }
+        if FileManager.default.fileExists(atPath: path) { try FileManager.default.removeItem(atPath: path) }
+        try FileManager.default.moveItem(atPath: file, toPath: path)
+        return path
+    }
+
     static func read(_ path: String) -> Data? { FileManager.default.contents(atPath: path) }
 
     static func remove(_ path: String?) {

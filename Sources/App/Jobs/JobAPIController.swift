@@ -113,10 +113,10 @@ struct JobAPIController: RouteCollection {
     @Sendable func result(req: Request) async throws -> Response {
         try Permissions.require(req, .read, .job)
         let job = try await JobService.find(req.application, try req.pathID(entity: "job"), for: try req.user)
-        return try Self.resultResponse(job)
+        return try Self.resultResponse(req, job)
     }
 
-    static func resultResponse(_ job: Job) throws -> Response {
+    static func resultResponse(_ req: Request, _ job: Job) throws -> Response {
         if let report = job.resultJSON {
             let response = Response(status: .ok, body: .init(string: report))
             response.headers.contentType = .json
@@ -125,14 +125,14 @@ struct JobAPIController: RouteCollection {
         guard job.status == .done else {
             throw AppError.conflict(code: "job_not_done", message: "the job is \(job.status.rawValue); it has no result")
         }
-        guard let path = job.resultPath, let data = JobFiles.read(path) else {
+        guard let path = job.resultPath, let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber)?.intValue else {
             throw AppError.conflict(code: "result_removed", message: "the result was removed after \(Int(JobFiles.retention / 86400)) days; start the job again")
         }
         var headers = HTTPHeaders()
         headers.replaceOrAdd(name: .contentType, value: job.resultContentType ?? "application/octet-stream")
         headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"\(job.resultFilename ?? "result")\"")
         headers.replaceOrAdd(name: .cacheControl, value: "no-store")
-        return Response(status: .ok, headers: headers, body: .init(data: data))
+        return FileBody.response(req, path: path, size: size, headers: headers, removeAfter: false)
     }
 
     @Sendable func cancel(req: Request) async throws -> Response {

@@ -148,6 +148,8 @@ enum JobService {
         var filename: String?
         var contentType: String?
         var data: Data?
+        /// A result already written to a file (an export, streamed): moved into place instead of `data`.
+        var file: String?
         /// An import's report.
         var report: ImportResult?
         var message: String?
@@ -158,7 +160,16 @@ enum JobService {
     /// Records the end of a job's work: done with its result, or failed with the import report. A job cancelled
     /// meanwhile stays cancelled and its result is dropped.
     static func complete(_ app: Application, _ id: UUID, _ outcome: Outcome, done: Int, total: Int) async throws {
-        let path: String? = try outcome.data.map { try JobFiles.write(app, name: id.uuidString.lowercased() + "-result", $0) }
+        let name = id.uuidString.lowercased() + "-result"
+        let path: String?
+        let size: Int?
+        if let file = outcome.file {
+            size = (try FileManager.default.attributesOfItem(atPath: file)[.size] as? NSNumber)?.intValue
+            path = try JobFiles.adopt(app, name: name, file)
+        } else {
+            size = outcome.data?.count
+            path = try outcome.data.map { try JobFiles.write(app, name: name, $0) }
+        }
         let report = try outcome.report.map { String(decoding: try JSONCoding.encoder.encode($0), as: UTF8.self) }
         let now = app.deps.now()
         let ctx = ResponseContext(now: now)
@@ -175,7 +186,7 @@ enum JobService {
             job.error = outcome.failure
             job.resultFilename = outcome.filename
             job.resultContentType = outcome.contentType
-            job.resultSize = outcome.data?.count ?? report?.utf8.count
+            job.resultSize = size ?? report?.utf8.count
             job.resultPath = path
             job.resultJSON = report
             job.version += 1
@@ -286,9 +297,10 @@ enum JobService {
         return n
     }
 
-    /// The sweeper's part: abandoned jobs and expired results.
+    /// The sweeper's part: abandoned jobs, expired results, export files a response left behind.
     static func sweep(_ app: Application) async throws {
         try await recoverStale(app, everyRunning: false)
         try await purgeExpired(app)
+        ExportFiles.purgeStale(app)
     }
 }

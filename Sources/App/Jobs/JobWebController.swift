@@ -229,7 +229,7 @@ struct JobWebController {
         try Permissions.require(req, .read, .job)
         let job = try await JobService.find(req.application, try req.pathID(entity: "job"), for: try req.user)
         if job.kind == .contractImport { return req.redirect(to: JobPaths.page(job.id!), redirectType: .normal) }
-        return try JobAPIController.resultResponse(job)
+        return try JobAPIController.resultResponse(req, job)
     }
 
     @Sendable func cancel(req: Request) async throws -> Response {

@@ -83,8 +83,10 @@ enum JobWork {
             guard let form = p["form"].flatMap(ExportForm.init(rawValue:)), let format = ExportFormat(rawValue: p["format"] ?? "xlsx") else {
                 throw AppError.invalid(fields: ["params.form": "must be one of " + formList])
             }
-            let file = try await ExportService.file(form, try ExportFilter(form, p), format: format, on: app.db, now: app.deps.now())
-            return .init(filename: file.filename, contentType: format.contentType, data: file.data)
+            // Written straight into the jobs directory; `JobService.complete` moves it into place.
+            let part = try JobFiles.partPath(app, name: job.id!.uuidString.lowercased() + "-result")
+            let file = try await ExportService.file(form, try ExportFilter(form, p), format: format, to: part, on: app.db, now: app.deps.now())
+            return .init(filename: file.filename, contentType: format.contentType, file: file.path)
         case .quarterlyReport:
             let params = try ReportParams(quarter: p["quarter"], customerID: p["customer_id"], departmentID: p["department_id"], category: p["category"])
             let t = Localization.shared.strings(p["lang"].flatMap(Lang.init(tag:)) ?? .zhCN)
