@@ -1,6 +1,5 @@
 import Fluent
 import NIOConcurrencyHelpers
-import SQLiteNIO
 import VaporCSQLite
 import SQLKit
 import Vapor
@@ -210,7 +209,8 @@ final class SQLiteDataVersion: DataVersionProbe, @unchecked Sendable {
             sqlite_nio_sqlite3_close(db)
             throw ProbeError()
         }
-        sqlite_nio_sqlite3_busy_timeout(db, 1000)
+        // Reads in WAL mode wait only while the log is being recovered; a read that cannot go on soon is computed instead.
+        sqlite_nio_sqlite3_busy_timeout(db, 50)
         var stmt: OpaquePointer?
         guard sqlite_nio_sqlite3_prepare_v2(db, "PRAGMA data_version", -1, &stmt, nil) == SQLITE_OK else {
             sqlite_nio_sqlite3_close(db)
