@@ -94,6 +94,11 @@ struct ReadPathTests {
                 AND p.received_minor < p.amount_due_minor AND p.due_on < '2026-03-02' ORDER BY p.due_on, p.id LIMIT 100
                 """)
             #expect(payments.contains("INDEX payment_nodes_open"), "\(payments)")
+            let alerts = try await plan("""
+                SELECT a.id FROM alerts a JOIN contracts c ON c.id = a.contract_id
+                WHERE a.status <> 'resolved' ORDER BY a.fired_at DESC, a.id DESC LIMIT 20
+                """)
+            #expect(alerts.contains("INDEX alerts_unresolved") && !alerts.contains("TEMP B-TREE"), "\(alerts)")
         }
     }
 }

@@ -24,3 +24,16 @@ struct AddDashboardIndexes: AsyncMigration {
         }
     }
 }
+
+/// The dashboard's open-alert count and its latest 20: of ≈ 33 000 alerts at scale L about 2 000 are unresolved, and
+/// without this partial index both statements scanned them all (≈ 9 ms each).
+struct AddOpenAlertIndex: AsyncMigration {
+    func prepare(on database: any Database) async throws {
+        try await database.sql.raw(
+            "CREATE INDEX IF NOT EXISTS alerts_unresolved ON alerts (fired_at, id, contract_id, level) WHERE status <> 'resolved'").run()
+    }
+
+    func revert(on database: any Database) async throws {
+        try await database.sql.raw("DROP INDEX IF EXISTS alerts_unresolved").run()
+    }
+}

@@ -55,12 +55,16 @@ enum DashboardService {
             """).first()
 
         // Per-contract progress (weight-weighted completion), worst first: the order needs only each contract's count of
-        // late milestones (an index range per contract); the weighted completion is then summed for the listed ones only.
+        // late milestones, counted once over the open milestones already late (the partial index's range before today,
+        // ≈ 1 800 at scale L) rather than probed per monitored contract; the weighted completion is then summed for the
+        // listed ones only.
+        let open: SQLQueryString = db.isSQLite ? " INDEXED BY milestones_open" : ""
         let listedRows = try await db.sql.raw("""
-            SELECT c.id, c.number, c.title, c.update_cadence_days, c.starts_on,
-              (SELECT COUNT(*) FROM milestones m\(byState)
-               WHERE m.contract_id = c.id AND m.actual_on IS NULL AND m.planned_on < \(bind: t)) AS late
-            FROM contracts c
+            SELECT c.id, c.number, c.title, c.update_cadence_days, c.starts_on, COALESCE(l.late, 0) AS late
+            FROM contracts c LEFT JOIN (
+              SELECT m.contract_id, COUNT(*) AS late FROM milestones m\(open)
+              WHERE m.actual_on IS NULL AND m.planned_on < \(bind: t) GROUP BY m.contract_id
+            ) l ON l.contract_id = c.id
             WHERE \(f) AND \(mon)
             ORDER BY late DESC, c.number
             LIMIT \(bind: listLimit)
