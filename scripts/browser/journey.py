@@ -15,7 +15,7 @@ from selenium import webdriver
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
-from selenium.common.exceptions import WebDriverException
+from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
 BASE = os.environ.get("LVYUE_JOURNEY_URL", "http://127.0.0.1:8080").rstrip("/")
@@ -341,7 +341,17 @@ class Journey:
         self.check_focus_visible()
 
     def check_focus_visible(self, stops=12):
-        """Tabs through the first focusable elements as a keyboard user would; each must show a focus ring."""
+        """Tabs through the first focusable elements as a keyboard user would; each must show a focus ring. A page that
+        replaces itself meanwhile (a job's page reloads once when its job finishes) is checked again from the start."""
+        for attempt in range(3):
+            try:
+                return self._tab_through(stops)
+            except StaleElementReferenceException:
+                if attempt == 2:
+                    raise
+                WebDriverWait(self.driver, 30).until(lambda d: d.execute_script("return document.readyState") == "complete")
+
+    def _tab_through(self, stops):
         self.driver.execute_script("document.activeElement && document.activeElement.blur(); window.scrollTo(0, 0)")
         for _ in range(stops):
             # A key press to whatever has focus: send_keys on an <input type=file> would try to upload a file.
