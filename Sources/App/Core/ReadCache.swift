@@ -74,11 +74,9 @@ final class ReadCache: Sendable {
     /// Answers served from memory and answers computed, since start.
     var counts: (hits: Int, misses: Int) { state.withLockedValue { ($0.hits, $0.misses) } }
 
-    /// The answer from memory, when the probe can tell the version without waiting (SQLite) and the answer is fresh.
-    func hitNow(_ request: Request, key: Key) -> Response? {
-        guard let version = probe.currentNow() else { return nil }
-        let now = request.now
-        return state.withLockedValue { s -> Entry? in
+    /// The stored answer for `key` if it is fresh at `version` and `now` (counted as a hit).
+    func hit(_ key: Key, version: String, now: Date) -> Response? {
+        state.withLockedValue { s -> Entry? in
             guard let e = s.entries[key], e.fresh(version, now) else { return nil }
             s.hits += 1
             return e
@@ -86,17 +84,14 @@ final class ReadCache: Sendable {
     }
 
     /// Serves `request` from memory when the database has not changed since the answer was computed, otherwise computes
-    /// it with `compute` — once for all the requests that miss on the same answer at the same time.
-    func respond(_ request: Request, key: Key, compute: () async throws -> Response) async throws -> Response {
+    /// it with `compute` — once for all the requests that miss on the same answer at the same time. `known` is a version
+    /// the caller read for this request a moment ago (SQLite's, read without waiting), so it is not asked twice.
+    func respond(_ request: Request, key: Key, known: String? = nil, compute: () async throws -> Response) async throws -> Response {
         // Without a version (the file is being replaced, say) the answer is computed and not kept.
-        guard let version = try? await probe.current() else { return try await compute() }
+        let read: String? = if let known { known } else { try? await probe.current() }
+        guard let version = read else { return try await compute() }
         let now = request.now
-        let hit = state.withLockedValue { s -> Entry? in
-            guard let e = s.entries[key], e.fresh(version, now) else { return nil }
-            s.hits += 1
-            return e
-        }
-        if let hit { return hit.response() }
+        if let answer = hit(key, version: version, now: now) { return answer }
 
         let flight = Flight(key: key, version: version)
         let role = await withCheckedContinuation { (c: CheckedContinuation<Role, Never>) in
@@ -254,10 +249,11 @@ struct ReadCacheMiddleware: Middleware {
         else { return next.respond(to: request) }
         let key = ReadCache.Key(token: bearer.token, uri: request.url.string, accept: request.headers[.accept].joined(separator: ","),
                                 language: request.headers[.acceptLanguage].joined(separator: ","))
-        // A hit is answered on the event loop, without a hop to the concurrency pool.
-        if let hit = cache.hitNow(request, key: key) { return request.eventLoop.makeSucceededFuture(hit) }
+        // A hit is answered on the event loop, without a hop to the concurrency pool, when the version is at hand (SQLite).
+        let version = cache.probe.currentNow()
+        if let version, let answer = cache.hit(key, version: version, now: request.now) { return request.eventLoop.makeSucceededFuture(answer) }
         return request.eventLoop.makeFutureWithTask {
-            try await cache.respond(request, key: key) { try await next.respond(to: request).get() }
+            try await cache.respond(request, key: key, known: version) { try await next.respond(to: request).get() }
         }
     }
 }
