@@ -20,7 +20,7 @@ enum AuditLog {
     ) async throws -> AuditEvent {
         let head = try await lockHead(on: db)
         let event = AuditEvent()
-        event.id = head.lastSeq + 1
+        event.id = head.seq + 1
         event.atMilliseconds = Int64((at.timeIntervalSince1970 * 1000).rounded())
         event.actorID = actor.id
         event.actorName = actor.name
@@ -29,24 +29,28 @@ enum AuditLog {
         event.entityID = entityID
         event.before = try before.map(encode)
         event.after = try after.map(encode)
-        event.previousHash = head.lastHash
-        event.hash = AuditHash.hash(previous: head.lastHash, payload: event.canonicalPayload)
-        try await event.create(on: db)
-        head.lastSeq = event.id!
-        head.lastHash = event.hash
-        try await head.update(on: db)
+        event.previousHash = head.hash
+        event.hash = AuditHash.hash(previous: head.hash, payload: event.canonicalPayload)
+        // Every write of the system passes here inside its write lock: plain statements, not model reflection.
+        try await db.sql.insert(into: AuditEvent.schema)
+            .columns("seq", "at_ms", "actor_id", "actor_name", "action", "entity_type", "entity_id", "before", "after", "prev_hash", "hash")
+            .values(SQLBind(event.id!), SQLBind(event.atMilliseconds), SQLBind(event.actorID), SQLBind(event.actorName), SQLBind(action),
+                    SQLBind(entityType), SQLBind(entityID), SQLBind(event.before), SQLBind(event.after), SQLBind(head.hash), SQLBind(event.hash))
+            .run()
+        try await db.sql.update(AuditHead.schema).set("last_seq", to: SQLBind(event.id!)).set("last_hash", to: SQLBind(event.hash))
+            .where("id", .equal, SQLBind(1)).run()
         return event
     }
 
-    private static func lockHead(on db: any Database) async throws -> AuditHead {
-        if !db.isSQLite {
-            // Row lock: concurrent writers on PostgreSQL queue here until the holder commits.
-            try await db.sql.raw("SELECT last_seq FROM audit_head WHERE id = 1 FOR UPDATE").run()
+    /// The chain's last sequence number and hash. On PostgreSQL the row is locked, so concurrent writers queue here
+    /// until the holder commits; on SQLite the write lock is already held.
+    private static func lockHead(on db: any Database) async throws -> (seq: Int, hash: String) {
+        let lock: SQLQueryString = db.isSQLite ? "" : " FOR UPDATE"
+        if let row = try await db.sql.raw("SELECT last_seq, last_hash FROM audit_head WHERE id = 1" + lock).first() {
+            return (try row.decode(column: "last_seq", as: Int.self), try row.decode(column: "last_hash", as: String.self))
         }
-        if let head = try await AuditHead.find(1, on: db) { return head }
-        let head = AuditHead(lastSeq: 0, lastHash: AuditHash.genesis)
-        try await head.create(on: db)
-        return head
+        try await AuditHead(lastSeq: 0, lastHash: AuditHash.genesis).create(on: db)
+        return (0, AuditHash.genesis)
     }
 
     private static func encode(_ value: any Encodable) throws -> String {

@@ -2,6 +2,7 @@ import Fluent
 import Foundation
 import LvyueCore
 import NIOConcurrencyHelpers
+import SQLKit
 import Vapor
 
 /// Loads calendars and keeps built `WorkCalendar`s (with their per-year tables) in memory, keyed by id and
@@ -11,6 +12,12 @@ final class CalendarRegistry: Sendable {
     private let cache = NIOLockedValueBox<[String: (version: Int, calendar: WorkCalendar)]>([:])
 
     func calendar(_ id: String, on db: any Database) async throws -> WorkCalendar {
+        // The version alone decides a hit: the definition (years of holidays) is read only when it changed.
+        if let hit = cache.withLockedValue({ $0[id] }),
+           let row = try await db.sql.select().column("version").from(StoredCalendar.schema).where("id", .equal, SQLBind(id)).first(),
+           try row.decode(column: "version", as: Int.self) == hit.version {
+            return hit.calendar
+        }
         guard let stored = try await StoredCalendar.find(id, on: db) else {
             throw AppError.notFound(entity: "calendar", id: id)
         }

@@ -51,23 +51,10 @@ enum TemplateUsage {
         return (TemplateContent.clockPolicy(v.rows), v.id!)
     }
 
-    /// A new request records the work instruction of its type and the survey in force on the day it was received.
-    static func recordForRequest(_ r: ServiceRequest, on db: any Database, day: LocalDate) async throws {
-        var versions: [(column: String, version: UUID)] = []
-        if let (_, v) = try await TemplateLibrary.effective(.workInstruction, scope: r.type.rawValue, on: day, db: db) {
-            versions.append(("instruction_template_version_id", v.id!))
-        }
-        if let (_, v) = try await TemplateLibrary.effective(.satisfactionSurvey, scope: "default", on: day, db: db) {
-            versions.append(("survey_template_version_id", v.id!))
-        }
-        guard !versions.isEmpty else { return }
-        // One UPDATE for both columns: this runs on every new request, inside the write lock.
-        var update = db.sql.update(Entity.serviceRequest.table)
-        for (column, version) in versions {
-            precondition(Entity.serviceRequest.columns.contains(column))
-            update = update.set(SQLIdentifier(column), to: SQLBind(version))
-        }
-        try await update.where("id", .equal, SQLBind(r.id!)).run()
+    /// The work instruction of its type and the survey in force on the day a new request was received, which it records.
+    static func forRequest(type: RequestType, day: LocalDate, on db: any Database) async throws -> (instruction: UUID?, survey: UUID?) {
+        let ids = try await TemplateLibrary.effectiveVersionIDs([(.workInstruction, type.rawValue), (.satisfactionSurvey, "default")], on: day, db: db)
+        return (ids[.workInstruction], ids[.satisfactionSurvey])
     }
 
     /// The risk checklist in force for a category (the built-in one if the library has none).

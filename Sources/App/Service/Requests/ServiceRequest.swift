@@ -43,6 +43,9 @@ final class ServiceRequest: Model, @unchecked Sendable {
     @OptionalField(key: "contract_id") var contractID: UUID?
     @OptionalField(key: "plan_id") var planID: UUID?
     @OptionalField(key: "inspection_id") var inspectionID: UUID?
+    /// The work instruction and survey versions in force on the day it was received (template library).
+    @OptionalField(key: "instruction_template_version_id") var instructionTemplateVersionID: UUID?
+    @OptionalField(key: "survey_template_version_id") var surveyTemplateVersionID: UUID?
     @Field(key: "channel") var channel: ServiceChannel
     @Field(key: "type") var type: RequestType
     @Field(key: "urgency") var urgency: Urgency

@@ -1,6 +1,7 @@
 import Fluent
 import Foundation
 import LvyueCore
+import SQLKit
 import Vapor
 
 /// The use cases of a service request (模板4): create (desk, portal, email, inspection), move it through its steps,
@@ -10,10 +11,12 @@ enum ServiceRequestService {
     static func create(_ app: Application, actor: Actor, _ input: ServiceRequestCreateInput) async throws -> ServiceRequestDetail {
         let ctx = MonitorContext(now: app.deps.now(), newID: app.deps.newID, actor: actor)
         let clocks = app.serviceClocks
+        // Bad input is refused before the write lock is taken.
+        let form = try Form(input, now: ctx.now)
         // Everything the response shows is known once the transaction commits: a new request has its one event, its
         // checklist, its clocks and nothing else, so the detail is built from what was written rather than read back.
         return try await Store.write(app) { db in
-            try await insertDetailed(input, on: db, ctx: ctx, clocks: clocks).detail
+            try await insertDetailed(form, on: db, ctx: ctx, clocks: clocks).detail
         }
     }
 
@@ -23,53 +26,83 @@ enum ServiceRequestService {
         var detail: ServiceRequestDetail
     }
 
+    /// The create form, checked field by field (every reason at once) without reading the database.
+    struct Form: Sendable {
+        var input: ServiceRequestCreateInput
+        var channel: ServiceChannel
+        var type: RequestType
+        var urgency: Urgency
+        var description: String
+        var title: String?
+        var contactName: String?
+        var contactEmail: String?
+        var contactPhone: String?
+        var receivedAt: Date
+
+        init(_ input: ServiceRequestCreateInput, now: Date) throws {
+            var check = FieldCheck()
+            let channel = check.oneOf(input.channel ?? ServiceChannel.phone.rawValue, "channel", ServiceChannel.self)
+            let type = check.oneOf(input.type, "type", RequestType.self)
+            let urgency = check.oneOf(input.urgency ?? Urgency.normal.rawValue, "urgency", Urgency.self)
+            let description = check.text(input.description, "description", max: 8000)
+            title = check.text(input.title, "title", max: 200, required: false)
+            contactName = check.text(input.contactName, "contact_name", max: 100, required: false)
+            contactEmail = check.text(input.contactEmail, "contact_email", max: 200, required: false)
+            contactPhone = check.text(input.contactPhone, "contact_phone", max: 50, required: false)
+            receivedAt = input.receivedAt ?? now
+            if receivedAt > now.addingTimeInterval(300) { check.fail("received_at", "must not be in the future") }
+            if input.customerId == nil && input.contractId == nil { check.fail("customer_id", "customer_id or contract_id is required") }
+            try check.throwIfAny()
+            self.input = input
+            self.channel = channel!
+            self.type = type!
+            self.urgency = urgency!
+            self.description = description!
+        }
+    }
+
     /// Creates a request inside the caller's transaction.
     static func insert(_ input: ServiceRequestCreateInput, inspectionID: UUID? = nil, on db: any Database, ctx: MonitorContext,
                        clocks: ServiceClockContext) async throws -> ServiceRequest {
-        try await insertDetailed(input, inspectionID: inspectionID, on: db, ctx: ctx, clocks: clocks).request
+        try await insertDetailed(try Form(input, now: ctx.now), inspectionID: inspectionID, on: db, ctx: ctx, clocks: clocks).request
     }
 
-    /// Creates a request inside the caller's transaction and returns its detail as written.
-    static func insertDetailed(_ input: ServiceRequestCreateInput, inspectionID: UUID? = nil, on db: any Database, ctx: MonitorContext,
+    /// Creates a request inside the caller's transaction and returns its detail as written. Every new request runs
+    /// this inside the write lock, so the references are checked with narrow reads and the request is inserted once,
+    /// with its template versions, deadlines and breach flag already computed.
+    static func insertDetailed(_ form: Form, inspectionID: UUID? = nil, on db: any Database, ctx: MonitorContext,
                                clocks: ServiceClockContext) async throws -> Inserted {
-        var check = FieldCheck()
-        let channel = check.oneOf(input.channel ?? ServiceChannel.phone.rawValue, "channel", ServiceChannel.self)
-        let type = check.oneOf(input.type, "type", RequestType.self)
-        let urgency = check.oneOf(input.urgency ?? Urgency.normal.rawValue, "urgency", Urgency.self)
-        let description = check.text(input.description, "description", max: 8000)
-        let title = check.text(input.title, "title", max: 200, required: false)
-        let contactName = check.text(input.contactName, "contact_name", max: 100, required: false)
-        let contactEmail = check.text(input.contactEmail, "contact_email", max: 200, required: false)
-        let contactPhone = check.text(input.contactPhone, "contact_phone", max: 50, required: false)
-        let receivedAt = input.receivedAt ?? ctx.now
-        if receivedAt > ctx.now.addingTimeInterval(300) { check.fail("received_at", "must not be in the future") }
-        if input.customerId == nil && input.contractId == nil { check.fail("customer_id", "customer_id or contract_id is required") }
-        try check.throwIfAny()
-
+        let input = form.input
         var customerID = input.customerId
-        var contract: Contract?
-        if let cid = input.contractId {
-            guard let c = try await Contract.find(cid, on: db) else { throw AppError.invalid(fields: ["contract_id": "no such contract"]) }
-            if let given = customerID, given != c.$customer.id {
-                throw AppError.invalid(fields: ["customer_id": "is not the customer of contract \(c.number)"])
+        var contractID = input.contractId
+        if let cid = contractID {
+            guard let row = try await db.sql.select().columns("customer_id", "number").from(Contract.schema)
+                .where("id", .equal, SQLBind(cid)).first() else { throw AppError.invalid(fields: ["contract_id": "no such contract"]) }
+            let owner = try row.decode(column: "customer_id", as: UUID.self)
+            if let given = customerID, given != owner {
+                throw AppError.invalid(fields: ["customer_id": "is not the customer of contract \(try row.decode(column: "number", as: String.self))"])
             }
-            contract = c
-            customerID = c.$customer.id
-        } else if let given = customerID, try await Customer.find(given, on: db) == nil {
+            customerID = owner
+        } else if let given = customerID,
+                  try await db.sql.select().column("id").from(Customer.schema).where("id", .equal, SQLBind(given)).first() == nil {
             throw AppError.invalid(fields: ["customer_id": "no such customer"])
         }
+        let receivedAt = form.receivedAt
         let receivedDay = LocalDate(date: receivedAt, in: JSONCoding.displayTimeZone)
-        let plan = try await ServicePlanService.plan(for: customerID!, contract: contract?.id, on: db, day: receivedDay)
-        if contract == nil, let plan { contract = try await Contract.find(plan.contractID, on: db) }
+        let plan = try await ServicePlanService.plan(for: customerID!, contract: contractID, on: db, day: receivedDay)
+        if contractID == nil, let plan { contractID = plan.contractID }
         var engineerName: String?
         if let eid = input.engineerId {
-            guard let u = try await User.find(eid, on: db) else { throw AppError.invalid(fields: ["engineer_id": "no such user"]) }
-            engineerName = u.displayName
+            guard let row = try await db.sql.select().column("display_name").from(User.schema).where("id", .equal, SQLBind(eid)).first() else {
+                throw AppError.invalid(fields: ["engineer_id": "no such user"])
+            }
+            engineerName = try row.decode(column: "display_name", as: String.self)
         }
         try await Writes.requireReference(Department.self, input.departmentId, field: "department_id", on: db)
 
         let year = receivedDay.year
         let n = try await Counters.next("service_request.\(year)", on: db)
+        let templates = try await TemplateUsage.forRequest(type: form.type, day: receivedDay, on: db)  // issue #7
         let r = ServiceRequest()
         r.id = ctx.newID()
         r.number = String(format: "SR-%04d-%06d", year, n)
@@ -77,19 +110,21 @@ enum ServiceRequestService {
         r.createdAt = ctx.now
         r.updatedAt = ctx.now
         r.customerID = customerID!
-        r.contractID = contract?.id
+        r.contractID = contractID
         r.planID = plan?.id
         r.inspectionID = inspectionID
-        r.channel = channel!
-        r.type = type!
-        r.urgency = urgency!
+        r.instructionTemplateVersionID = templates.instruction
+        r.surveyTemplateVersionID = templates.survey
+        r.channel = form.channel
+        r.type = form.type
+        r.urgency = form.urgency
         r.remoteSolvable = input.remoteSolvable ?? false
         r.paidService = plan.map { !$0.covers(receivedDay) } ?? true
-        r.title = title ?? String(description!.split(separator: "\n").first.map(String.init)?.prefix(60) ?? "")
-        r.summary = description!
-        r.contactName = contactName
-        r.contactEmail = contactEmail
-        r.contactPhone = contactPhone
+        r.title = form.title ?? String(form.description.split(separator: "\n").first.map(String.init)?.prefix(60) ?? "")
+        r.summary = form.description
+        r.contactName = form.contactName
+        r.contactEmail = form.contactEmail
+        r.contactPhone = form.contactPhone
         r.receivedAt = receivedAt
         r.status = .received
         r.waiting = false
@@ -100,11 +135,11 @@ enum ServiceRequestService {
         r.calendarID = plan?.calendarID ?? "cn-workday"
         r.clockPolicyJSON = plan?.clockPolicyJSON ?? JSONText.encode(ClockPolicy())
         r.breached = false
-        try await r.create(on: db)
-        let received = try await event(r, "received", at: receivedAt, message: Message("svc_note.received", ["channel": r.channel.rawValue]), on: db, ctx: ctx)
+        let note = Message("svc_note.received", ["channel": r.channel.rawValue])
+        let received = newEvent(r, "received", at: receivedAt, note: MessageText.stored(note), message: note, ctx: ctx)
+        let statuses = try await refreshed(r, on: db, ctx: ctx, clocks: clocks, fresh: [received]).statuses  // inserts r
+        try await received.create(on: db)
         let checklist = try await WorkInstructionService.copyChecklist(for: r, on: db, ctx: ctx)
-        try await TemplateUsage.recordForRequest(r, on: db, day: receivedDay)  // issue #7
-        let statuses = try await refreshed(r, on: db, ctx: ctx, clocks: clocks, fresh: [received]).statuses
         let rctx = ResponseContext(now: ctx.now)
         let response = r.response(rctx)
         try await AuditLog.append(on: db, at: ctx.now, actor: ctx.actor, action: "create", entityType: ServiceRequest.entityType,
@@ -238,6 +273,13 @@ enum ServiceRequestService {
     @discardableResult
     static func event(_ r: ServiceRequest, _ type: String, at: Date, note: String?, message: Message? = nil, on db: any Database,
                       ctx: MonitorContext) async throws -> ServiceRequestEvent {
+        let e = newEvent(r, type, at: at, note: note, message: message, ctx: ctx)
+        try await e.create(on: db)
+        return e
+    }
+
+    /// A history step not yet written; a system message is stored in the default language.
+    private static func newEvent(_ r: ServiceRequest, _ type: String, at: Date, note: String?, message: Message?, ctx: MonitorContext) -> ServiceRequestEvent {
         let e = ServiceRequestEvent()
         e.id = ctx.newID()
         e.requestID = r.id!
@@ -249,7 +291,6 @@ enum ServiceRequestService {
         e.messageKey = message?.key
         e.messageParams = message.map { MessageText.encodeParams($0.params) }
         e.recordedAt = ctx.now
-        try await e.create(on: db)
         return e
     }
 
@@ -260,8 +301,8 @@ enum ServiceRequestService {
         try await refreshed(r, on: db, ctx: ctx, clocks: clocks).fired
     }
 
-    /// `refresh`, also returning the clocks. `fresh`: the request was created in this transaction with exactly these
-    /// events, so it has no alerts and no clock outcomes yet and neither is read.
+    /// `refresh`, also returning the clocks. `fresh`: the request is new, with exactly these events (not yet written):
+    /// it has no alerts and no clock outcomes, neither is read, and the request is inserted here rather than updated.
     static func refreshed(_ r: ServiceRequest, on db: any Database, ctx: MonitorContext, clocks: ServiceClockContext,
                           fresh: [ServiceRequestEvent]? = nil) async throws -> (fired: Int, statuses: [ClockStatus]) {
         let events: [ServiceRequestEvent]
@@ -297,7 +338,7 @@ enum ServiceRequestService {
         r.nextDueAt = nextDue
         r.nextCheckAt = nextCheck
         r.breached = statuses.contains { $0.state == .breached }
-        try await r.save(on: db)
+        if fresh == nil { try await r.save(on: db) } else { try await r.create(on: db) }
         try await ClockOutcomes.record(r, statuses, on: db, newID: ctx.newID, fresh: fresh != nil)  // issue #7: per-clock compliance in SQL
         return (fired, statuses)
     }
