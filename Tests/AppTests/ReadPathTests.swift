@@ -65,6 +65,55 @@ struct ReadPathTests {
         }
     }
 
+    /// The per-contract totals the dashboard sums are kept by triggers: after inserts, progress and completion through
+    /// the API, and a move, a re-plan and a delete by plain SQL, they equal a count of the milestones themselves; so does
+    /// the backfill of a database migrated with milestones already in it.
+    @Test func milestoneTotalsFollowEveryWrite() async throws {
+        try await withTestApp { env in
+            let a = try await env.makeContract(number: "HT-T1", customerName: "甲")
+            let b = try await env.makeContract(number: "HT-T2", customerName: "乙")
+            let m1 = try await env.milestone(a, name: "生产", weight: 40, planned: "2026-03-07")
+            let m2 = try await env.milestone(a, name: "采购", weight: 30, planned: "2026-03-05")
+            let m3 = try await env.milestone(b, name: "安装", weight: 100, planned: "2026-03-20")
+            _ = try await env.milestone(a, name: "验收", weight: 30, planned: "2026-04-01")
+            for (id, body) in [(m2, ["progress": 100, "actual_on": "2026-03-06"] as [String: Any]), (m1, ["progress": 40]), (m3, ["progress": 10])] {
+                #expect(try await env.api(.POST, "/milestones/\(id)/updates", json: body).status == .created)
+            }
+            func counted() async throws -> [UUID: [Int]] {
+                var out: [UUID: [Int]] = [:]
+                for row in try await env.db.sql.raw("SELECT contract_id, actual_on, planned_on, progress FROM milestones").all() {
+                    let actual = try row.decode(column: "actual_on", as: String?.self)
+                    let planned = try row.decode(column: "planned_on", as: String.self)
+                    let started = try row.decode(column: "progress", as: Int.self) > 0
+                    let share = [1, actual == nil ? 0 : 1, actual.map { $0 > planned ? 1 : 0 } ?? 0, actual == nil && started ? 1 : 0]
+                    let key = try row.decode(column: "contract_id", as: UUID.self)
+                    out[key] = zip(out[key] ?? [0, 0, 0, 0], share).map { $0 + $1 }
+                }
+                return out
+            }
+            func kept() async throws -> [UUID: [Int]] {
+                var out: [UUID: [Int]] = [:]
+                for row in try await env.db.sql.raw("SELECT * FROM milestone_totals").all() {
+                    let values = try AddMilestoneTotals.columns.map { try row.decode(column: $0, as: Int.self) }
+                    if values[0] > 0 { out[try row.decode(column: "contract_id", as: UUID.self)] = values }
+                }
+                return out
+            }
+            #expect(try await kept() == counted())
+            #expect(try await kept()[try #require(UUID(uuidString: a))] == [3, 1, 1, 1])
+
+            try await env.db.sql.raw("UPDATE milestones SET contract_id = \(bind: UUID(uuidString: b)!) WHERE id = \(bind: UUID(uuidString: m1)!)").run()
+            try await env.db.sql.raw("UPDATE milestones SET planned_on = '2026-03-01' WHERE id = \(bind: UUID(uuidString: m2)!)").run()
+            try await env.db.sql.raw("DELETE FROM milestones WHERE id = \(bind: UUID(uuidString: m3)!)").run()
+            #expect(try await kept() == counted())
+            #expect(try await kept()[try #require(UUID(uuidString: b))] == [1, 0, 0, 1])
+
+            try await AddMilestoneTotals().revert(on: env.db)
+            try await AddMilestoneTotals().prepare(on: env.db)
+            #expect(try await kept() == counted())
+        }
+    }
+
     @Test func listAndDashboardUseTheirIndexes() async throws {
         try await withTestApp { env in
             guard env.db.isSQLite else { return }
@@ -84,11 +133,16 @@ struct ReadPathTests {
                 AND m.planned_on < '2026-03-02' ORDER BY m.planned_on, m.id LIMIT 100
                 """)
             #expect(open.contains("INDEX milestones_open"), "\(open)")
-            let counts = try await plan("""
-                SELECT COUNT(*) FROM contracts c CROSS JOIN milestones m INDEXED BY milestones_by_contract_state
-                WHERE m.contract_id = c.id AND c.status IN ('active', 'delivered', 'in_service')
+            let totals = try await plan("""
+                SELECT SUM(k.total) FROM contracts c CROSS JOIN milestone_totals k
+                WHERE k.contract_id = c.id AND c.status IN ('active', 'delivered', 'in_service')
                 """)
-            #expect(counts.contains("COVERING INDEX milestones_by_contract_state"), "\(counts)")
+            #expect(totals.contains("SEARCH k USING INDEX sqlite_autoindex_milestone_totals_1"), "\(totals)")
+            let late = try await plan("""
+                SELECT COUNT(*) FROM milestones m INDEXED BY milestones_open CROSS JOIN contracts c
+                WHERE m.actual_on IS NULL AND m.planned_on < '2026-03-02' AND c.id = m.contract_id
+                """)
+            #expect(late.contains("COVERING INDEX milestones_open (planned_on<?)"), "\(late)")
             let payments = try await plan("""
                 SELECT p.id FROM payment_nodes p CROSS JOIN contracts c WHERE c.id = p.contract_id
                 AND p.received_minor < p.amount_due_minor AND p.due_on < '2026-03-02' ORDER BY p.due_on, p.id LIMIT 100

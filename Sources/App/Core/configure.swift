@@ -108,6 +108,7 @@ enum Migrations {
         app.migrations.add(AddMessageKeys())  // issue #8: system text in the reader's language
         app.migrations.add(AddRiskMessageKeys())  // issue #8: a risk's last reason in the reader's language
         app.migrations.add(AddOpenAlertIndex())  // issue #9: the dashboard's open alerts without a scan
+        app.migrations.add(AddMilestoneTotals())  // issue #9: the dashboard's milestone counts kept by triggers
     }
 }
 

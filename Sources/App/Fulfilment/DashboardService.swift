@@ -5,7 +5,8 @@ import SQLKit
 
 /// The portfolio dashboard (履约进度仪表盘, issue #4). Every count is an aggregate in SQL (filtered sums, GROUP BY);
 /// lists are bounded; nothing loads all rows into Swift and no query runs per contract. At scale L (DESIGN §7) every
-/// statement reads an index: milestones by (contract, actual, planned, progress), open milestones by planned date,
+/// statement reads an index or a maintained total: per-contract milestone totals kept by triggers (`AddMilestoneTotals`),
+/// milestones by (contract, actual, planned, progress), open milestones by planned date,
 /// unpaid payment nodes by due date (`AddDashboardIndexes`); `CROSS JOIN` fixes the join order SQLite would otherwise
 /// guess without statistics (PostgreSQL plans it as an inner join).
 enum DashboardService {
@@ -22,17 +23,18 @@ enum DashboardService {
         let cRow = try await db.sql.raw("""
             SELECT COUNT(*) AS total, SUM(CASE WHEN \(mon) THEN 1 ELSE 0 END) AS monitored FROM contracts c WHERE \(f)
             """).first()
-        // Milestones, by derived status: from the contracts in scope into the index on (contract, actual, planned, progress),
-        // so the count reads index entries only (SQLite is told the index: without statistics it would scan the table).
-        let byState: SQLQueryString = db.isSQLite ? " INDEXED BY milestones_by_contract_state" : ""
+        // Milestones, by derived status: the date-independent totals per contract are kept by triggers
+        // (`AddMilestoneTotals`); the open ones already late are counted over the open-milestone index's range before
+        // today, and the started ones among them are taken from the started-and-open total to give "in progress".
         let mRow = try await db.sql.raw("""
-            SELECT COUNT(m.contract_id) AS total,
-              SUM(CASE WHEN m.actual_on IS NOT NULL THEN 1 ELSE 0 END) AS done,
-              SUM(CASE WHEN m.actual_on IS NOT NULL AND m.actual_on > m.planned_on THEN 1 ELSE 0 END) AS done_late,
-              SUM(CASE WHEN m.actual_on IS NULL AND m.planned_on < \(bind: t) THEN 1 ELSE 0 END) AS delayed,
-              SUM(CASE WHEN m.actual_on IS NULL AND m.planned_on >= \(bind: t) AND m.progress > 0 THEN 1 ELSE 0 END) AS in_progress,
-              SUM(CASE WHEN m.actual_on IS NOT NULL OR m.planned_on < \(bind: t) THEN 1 ELSE 0 END) AS due
-            FROM contracts c CROSS JOIN milestones m\(byState) WHERE m.contract_id = c.id AND \(f) AND \(mon)
+            SELECT SUM(k.total) AS total, SUM(k.done) AS done, SUM(k.done_late) AS done_late, SUM(k.open_started) AS open_started
+            FROM contracts c CROSS JOIN \(ident: AddMilestoneTotals.table) k WHERE k.contract_id = c.id AND \(f) AND \(mon)
+            """).first()
+        let open: SQLQueryString = db.isSQLite ? " INDEXED BY milestones_open" : ""
+        let lateRow = try await db.sql.raw("""
+            SELECT COUNT(*) AS delayed, SUM(CASE WHEN m.progress > 0 THEN 1 ELSE 0 END) AS delayed_started
+            FROM milestones m\(open) CROSS JOIN contracts c
+            WHERE m.actual_on IS NULL AND m.planned_on < \(bind: t) AND c.id = m.contract_id AND \(f) AND \(mon)
             """).first()
         let pCount = try await db.sql.raw("""
             SELECT COUNT(*) AS n FROM payment_nodes p CROSS JOIN contracts c
@@ -58,7 +60,6 @@ enum DashboardService {
         // late milestones, counted once over the open milestones already late (the partial index's range before today,
         // ≈ 1 800 at scale L) rather than probed per monitored contract; the weighted completion is then summed for the
         // listed ones only.
-        let open: SQLQueryString = db.isSQLite ? " INDEXED BY milestones_open" : ""
         let listedRows = try await db.sql.raw("""
             SELECT c.id, c.number, c.title, c.update_cadence_days, c.starts_on, COALESCE(l.late, 0) AS late
             FROM contracts c LEFT JOIN (
@@ -212,8 +213,9 @@ enum DashboardService {
         }
 
         func int(_ row: (any SQLRow)?, _ column: String) throws -> Int { try row?.decode(column: column, as: Int?.self) ?? 0 }
-        let done = try int(mRow, "done"), doneLate = try int(mRow, "done_late"), delayed = try int(mRow, "delayed")
-        let due = try int(mRow, "due"), total = try int(mRow, "total"), inProgress = try int(mRow, "in_progress")
+        let done = try int(mRow, "done"), doneLate = try int(mRow, "done_late"), total = try int(mRow, "total")
+        let delayed = try int(lateRow, "delayed"), due = done + delayed
+        let inProgress = try int(mRow, "open_started") - int(lateRow, "delayed_started")
         let escalationsOpen = try int(eRow, "n"), d1 = try int(eRow, "d1"), d3 = try int(eRow, "d3"), d7 = try int(eRow, "d7")
         func pct(_ a: Int, _ b: Int) -> Double? { b == 0 ? nil : (Double(a) * 1000 / Double(b)).rounded() / 10 }
         let counts = DashboardResponse.Counts(
