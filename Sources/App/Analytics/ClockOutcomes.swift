@@ -12,11 +12,11 @@ enum ClockOutcomes {
         if !fresh { try await db.sql.delete(from: ClockOutcome.schema).where("request_id", .equal, id).run() }
         guard !statuses.isEmpty else { return }
         // One multi-row INSERT: this runs on every change of a request, inside the write lock.
-        var insert = db.sql.insert(into: ClockOutcome.schema)
-            .columns("id", "request_id", "received_at", "clock", "state", "due_at", "stopped_at")
-        for s in statuses {
-            insert = insert.values(newID(), id, r.receivedAt, s.name, s.state.rawValue, s.dueAt, s.stoppedAt)
+        var insert: SQLQueryString = "INSERT INTO service_clock_outcomes (id, request_id, received_at, clock, state, due_at, stopped_at) VALUES "
+        for (i, s) in statuses.enumerated() {
+            insert = insert + (i == 0 ? "" : ", ")
+                + "(\(bind: newID()), \(bind: id), \(bind: r.receivedAt), \(bind: s.name), \(bind: s.state.rawValue), \(bind: s.dueAt), \(bind: s.stoppedAt))"
         }
-        try await insert.run()
+        try await db.sql.raw(insert).run()
     }
 }

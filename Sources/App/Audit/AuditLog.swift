@@ -31,14 +31,13 @@ enum AuditLog {
         event.after = try after.map(encode)
         event.previousHash = head.hash
         event.hash = AuditHash.hash(previous: head.hash, payload: event.canonicalPayload)
-        // Every write of the system passes here inside its write lock: plain statements, not model reflection.
-        try await db.sql.insert(into: AuditEvent.schema)
-            .columns("seq", "at_ms", "actor_id", "actor_name", "action", "entity_type", "entity_id", "before", "after", "prev_hash", "hash")
-            .values(SQLBind(event.id!), SQLBind(event.atMilliseconds), SQLBind(event.actorID), SQLBind(event.actorName), SQLBind(action),
-                    SQLBind(entityType), SQLBind(entityID), SQLBind(event.before), SQLBind(event.after), SQLBind(head.hash), SQLBind(event.hash))
-            .run()
-        try await db.sql.update(AuditHead.schema).set("last_seq", to: SQLBind(event.id!)).set("last_hash", to: SQLBind(event.hash))
-            .where("id", .equal, SQLBind(1)).run()
+        // Every write of the system passes here inside its write lock: plain statements, no model reflection.
+        try await db.sql.raw("""
+            INSERT INTO audit_events (seq, at_ms, actor_id, actor_name, action, entity_type, entity_id, "before", "after", prev_hash, hash)
+            VALUES (\(bind: event.id!), \(bind: event.atMilliseconds), \(bind: actor.id), \(bind: actor.name), \(bind: action), \(bind: entityType),
+              \(bind: entityID), \(bind: event.before), \(bind: event.after), \(bind: head.hash), \(bind: event.hash))
+            """).run()
+        try await db.sql.raw("UPDATE audit_head SET last_seq = \(bind: event.id!), last_hash = \(bind: event.hash) WHERE id = 1").run()
         return event
     }
 

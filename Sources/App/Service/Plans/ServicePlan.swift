@@ -50,9 +50,24 @@ final class ServicePlan: Model, @unchecked Sendable {
         set { clockPolicyJSON = JSONText.encode(newValue) }
     }
 
-    func covers(_ day: LocalDate) -> Bool {
-        guard let s = LocalDate(iso: warrantyStart), let e = LocalDate(iso: warrantyEnd) else { return false }
+    func covers(_ day: LocalDate) -> Bool { Self.covers(day, from: warrantyStart, to: warrantyEnd) }
+
+    /// The warranty from `start` to `end` (ISO dates, both included) covers `day`.
+    static func covers(_ day: LocalDate, from start: String, to end: String) -> Bool {
+        guard let s = LocalDate(iso: start), let e = LocalDate(iso: end) else { return false }
         return s <= day && day <= e
+    }
+
+    /// What a new request takes from its plan.
+    struct Terms: Sendable {
+        var id: UUID
+        var contractID: UUID
+        var warrantyStart: String
+        var warrantyEnd: String
+        var calendarID: String
+        var clockPolicyJSON: String
+
+        func covers(_ day: LocalDate) -> Bool { ServicePlan.covers(day, from: warrantyStart, to: warrantyEnd) }
     }
 }
 

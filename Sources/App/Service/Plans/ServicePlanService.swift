@@ -1,6 +1,7 @@
 import Fluent
 import Foundation
 import LvyueCore
+import SQLKit
 import Vapor
 
 struct ServicePlanResponse: Content, HasVersion {
@@ -213,9 +214,18 @@ enum ServicePlanService {
 
     /// The plan a request of this customer (and contract) falls under on a day: the contract's plan, else the customer's
     /// plan covering that day, else its latest plan.
-    static func plan(for customerID: UUID, contract: UUID?, on db: any Database, day: LocalDate) async throws -> ServicePlan? {
-        if let contract { return try await ServicePlan.query(on: db).filter(\.$contractID == contract).first() }
-        let plans = try await ServicePlan.query(on: db).filter(\.$customerID == customerID).sort(\.$warrantyEnd, .descending).all()
+    /// Every new request asks this inside the write lock, so only the columns it needs are read.
+    static func plan(for customerID: UUID, contract: UUID?, on db: any Database, day: LocalDate) async throws -> ServicePlan.Terms? {
+        let columns: SQLQueryString = "SELECT id, contract_id, warranty_start, warranty_end, calendar_id, clock_policy FROM service_plans"
+        let rows = try await db.sql.raw(contract.map { columns + " WHERE contract_id = \(bind: $0) LIMIT 1" }
+            ?? columns + " WHERE customer_id = \(bind: customerID) ORDER BY warranty_end DESC").all()
+        let plans = try rows.map { row in
+            ServicePlan.Terms(id: try row.decode(column: "id", as: UUID.self), contractID: try row.decode(column: "contract_id", as: UUID.self),
+                              warrantyStart: try row.decode(column: "warranty_start", as: String.self),
+                              warrantyEnd: try row.decode(column: "warranty_end", as: String.self),
+                              calendarID: try row.decode(column: "calendar_id", as: String.self),
+                              clockPolicyJSON: try row.decode(column: "clock_policy", as: String.self))
+        }
         return plans.first { $0.covers(day) } ?? plans.first
     }
 

@@ -138,14 +138,15 @@ enum ServiceRequestService {
         let note = Message("svc_note.received", ["channel": r.channel.rawValue])
         let received = newEvent(r, "received", at: receivedAt, note: MessageText.stored(note), message: note, ctx: ctx)
         let statuses = try await refreshed(r, on: db, ctx: ctx, clocks: clocks, fresh: [received]).statuses  // inserts r
-        try await received.create(on: db)
+        try await ModelInsert.insert([received], on: db)
+        received.$id.exists = true
         let checklist = try await WorkInstructionService.copyChecklist(for: r, on: db, ctx: ctx)
         let rctx = ResponseContext(now: ctx.now)
         let response = r.response(rctx)
         try await AuditLog.append(on: db, at: ctx.now, actor: ctx.actor, action: "create", entityType: ServiceRequest.entityType,
                                   entityID: r.id!.uuidString, after: response)
         let detail = ServiceRequestDetail(request: response, clocks: statuses.map { ClockView($0) },
-                                          checklist: checklist.items.map { $0.response(rctx) }, toolkit: checklist.instruction?.toolkit ?? [],
+                                          checklist: checklist.items.map { $0.response(rctx) }, toolkit: checklist.toolkit,
                                           events: [RequestEventResponse(received)], rating: nil, followUps: [], objections: [])
         return Inserted(request: r, detail: detail)
     }
@@ -338,7 +339,10 @@ enum ServiceRequestService {
         r.nextDueAt = nextDue
         r.nextCheckAt = nextCheck
         r.breached = statuses.contains { $0.state == .breached }
-        if fresh == nil { try await r.save(on: db) } else { try await r.create(on: db) }
+        if fresh == nil { try await r.save(on: db) } else {
+            try await ModelInsert.insert([r], on: db)
+            r.$id.exists = true
+        }
         try await ClockOutcomes.record(r, statuses, on: db, newID: ctx.newID, fresh: fresh != nil)  // issue #7: per-clock compliance in SQL
         return (fired, statuses)
     }

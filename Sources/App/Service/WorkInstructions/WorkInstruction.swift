@@ -41,13 +41,16 @@ final class WorkInstruction: Model, @unchecked Sendable {
     init() {}
 
     var items: [InstructionItem] {
-        get { (try? JSONDecoder().decode([InstructionItem].self, from: Data(itemsJSON.utf8))) ?? [] }
+        get { Self.items(json: itemsJSON) }
         set { itemsJSON = JSONText.encode(newValue) }
     }
     var toolkit: [ToolkitItem] {
-        get { (try? JSONDecoder().decode([ToolkitItem].self, from: Data(toolkitJSON.utf8))) ?? [] }
+        get { Self.toolkit(json: toolkitJSON) }
         set { toolkitJSON = JSONText.encode(newValue) }
     }
+
+    static func items(json: String) -> [InstructionItem] { (try? JSONDecoder().decode([InstructionItem].self, from: Data(json.utf8))) ?? [] }
+    static func toolkit(json: String) -> [ToolkitItem] { (try? JSONDecoder().decode([ToolkitItem].self, from: Data(json.utf8))) ?? [] }
 }
 
 /// A request's copy of a checklist item, ticked by the engineer with a note.

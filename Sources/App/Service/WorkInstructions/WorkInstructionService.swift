@@ -1,5 +1,6 @@
 import Fluent
 import Foundation
+import SQLKit
 import Vapor
 
 struct WorkInstructionResponse: Content, HasVersion {
@@ -86,19 +87,23 @@ enum WorkInstructionService {
         return w
     }
 
-    /// Copies the current instruction's items onto a new request (one multi-row INSERT); returns them and the instruction.
+    /// Copies the current instruction's items onto a new request (one multi-row INSERT); returns them and the
+    /// instruction's toolkit. Every new request runs this inside the write lock, so the instruction is read narrowly.
     @discardableResult
     static func copyChecklist(for r: ServiceRequest, on db: any Database, ctx: MonitorContext) async throws
-        -> (instruction: WorkInstruction?, items: [ChecklistItem]) {
-        guard let w = try await WorkInstruction.query(on: db).filter(\.$requestType == r.type).filter(\.$current == true).first() else {
-            return (nil, [])
-        }
+        -> (items: [ChecklistItem], toolkit: [ToolkitItem]) {
+        guard let w = try await db.sql.raw("""
+            SELECT id, items, toolkit FROM work_instructions WHERE request_type = \(bind: r.type.rawValue) AND current = \(bind: true) LIMIT 1
+            """).first() else { return ([], []) }
+        let instructionID = try w.decode(column: "id", as: UUID.self)
+        let listed = WorkInstruction.items(json: try w.decode(column: "items", as: String.self))
+        let toolkit = WorkInstruction.toolkit(json: try w.decode(column: "toolkit", as: String.self))
         var items: [ChecklistItem] = []
-        for (i, item) in w.items.enumerated() {
+        for (i, item) in listed.enumerated() {
             let c = ChecklistItem()
             c.id = ctx.newID()
             c.requestID = r.id!
-            c.instructionID = w.id
+            c.instructionID = instructionID
             c.position = i + 1
             c.text = item.text
             c.mandatory = item.mandatory
@@ -106,8 +111,9 @@ enum WorkInstructionService {
             c.version = 1
             items.append(c)
         }
-        if !items.isEmpty { try await items.create(on: db) }
-        return (w, items)
+        try await ModelInsert.insert(items, on: db)
+        for c in items { c.$id.exists = true }
+        return (items, toolkit)
     }
 
     /// 422 naming every open mandatory item.
