@@ -24,10 +24,12 @@ enum DashboardService {
             SELECT COUNT(*) AS total, SUM(CASE WHEN \(mon) THEN 1 ELSE 0 END) AS monitored FROM contracts c WHERE \(f)
             """).first()
         // Milestones, by derived status: the date-independent totals per contract are kept by triggers
-        // (`AddMilestoneTotals`); the open ones already late are counted over the open-milestone index's range before
-        // today, and the started ones among them are taken from the started-and-open total to give "in progress".
+        // (`AddMilestoneTotals`; PostgreSQL sums its bigints as numeric, hence the casts); the open ones already late
+        // are counted over the open-milestone index's range before today, and the started ones among them are taken
+        // from the started-and-open total to give "in progress".
         let mRow = try await db.sql.raw("""
-            SELECT SUM(k.total) AS total, SUM(k.done) AS done, SUM(k.done_late) AS done_late, SUM(k.open_started) AS open_started
+            SELECT CAST(SUM(k.total) AS BIGINT) AS total, CAST(SUM(k.done) AS BIGINT) AS done,
+              CAST(SUM(k.done_late) AS BIGINT) AS done_late, CAST(SUM(k.open_started) AS BIGINT) AS open_started
             FROM contracts c CROSS JOIN \(ident: AddMilestoneTotals.table) k WHERE k.contract_id = c.id AND \(f) AND \(mon)
             """).first()
         let open: SQLQueryString = db.isSQLite ? " INDEXED BY milestones_open" : ""
