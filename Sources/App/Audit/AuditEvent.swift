@@ -25,11 +25,14 @@ final class AuditEvent: Model, @unchecked Sendable {
 
     /// The exact text that is hashed. Field order and separators are part of the chain's format: never change them.
     var canonicalPayload: String {
-        [
+        Self.canonicalPayload([
             String(id ?? 0), String(atMilliseconds), actorID?.uuidString.lowercased() ?? "", actorName,
             action, entityType, entityID, before ?? "", after ?? "",
-        ].joined(separator: "\u{1F}")
+        ])
     }
+
+    /// The hashed text of an event: its fields in order, joined by the unit separator.
+    static func canonicalPayload(_ fields: [String]) -> String { fields.joined(separator: "\u{1F}") }
 }
 
 /// The single row that names the chain's tip. Writers lock it (FOR UPDATE on PostgreSQL; SQLite's write

@@ -1,6 +1,7 @@
 import Fluent
 import Foundation
 import LvyueCore
+import NIOConcurrencyHelpers
 import SQLKit
 
 /// Who did something: a user, or the system itself (demo loader, sweeper, CLI).
@@ -12,33 +13,45 @@ struct Actor: Sendable {
 }
 
 enum AuditLog {
+    /// The tip this process last wrote. A write extends it by moving the head only if the head is still exactly there
+    /// (one conditional `UPDATE` instead of a read and an update); if anything else moved it (another process, another
+    /// instance, a rolled-back write, another database) the head is read and the event built again.
+    private static let tip = NIOLockedValueBox<(seq: Int, hash: String)?>(nil)
+
     /// Appends one event to the chain. Must be called inside the write transaction of the change it records.
-    @discardableResult
     static func append(
         on db: any Database, at: Date, actor: Actor, action: String, entityType: String, entityID: String,
         before: (any Encodable)? = nil, after: (any Encodable)? = nil
-    ) async throws -> AuditEvent {
-        let head = try await lockHead(on: db)
-        let event = AuditEvent()
-        event.id = head.seq + 1
-        event.atMilliseconds = Int64((at.timeIntervalSince1970 * 1000).rounded())
-        event.actorID = actor.id
-        event.actorName = actor.name
-        event.action = action
-        event.entityType = entityType
-        event.entityID = entityID
-        event.before = try before.map(encode)
-        event.after = try after.map(encode)
-        event.previousHash = head.hash
-        event.hash = AuditHash.hash(previous: head.hash, payload: event.canonicalPayload)
+    ) async throws {
+        let atMilliseconds = Int64((at.timeIntervalSince1970 * 1000).rounded())
+        let beforeJSON = try before.map(encode), afterJSON = try after.map(encode)
+        func event(after head: (seq: Int, hash: String)) -> (seq: Int, hash: String) {
+            let payload = [String(head.seq + 1), String(atMilliseconds), actor.id?.uuidString.lowercased() ?? "", actor.name, action, entityType,
+                           entityID, beforeJSON ?? "", afterJSON ?? ""]
+            return (head.seq + 1, AuditHash.hash(previous: head.hash, payload: AuditEvent.canonicalPayload(payload)))
+        }
+        var extended: (head: (seq: Int, hash: String), next: (seq: Int, hash: String))?
+        if let head = tip.withLockedValue({ $0 }) {
+            let next = event(after: head)
+            if try await db.sql.raw("""
+                UPDATE audit_head SET last_seq = \(bind: next.seq), last_hash = \(bind: next.hash)
+                WHERE id = 1 AND last_seq = \(bind: head.seq) AND last_hash = \(bind: head.hash) RETURNING last_seq
+                """).first() != nil { extended = (head, next) }
+        }
+        if extended == nil {
+            let head = try await lockHead(on: db)
+            let next = event(after: head)
+            try await db.sql.raw("UPDATE audit_head SET last_seq = \(bind: next.seq), last_hash = \(bind: next.hash) WHERE id = 1").run()
+            extended = (head, next)
+        }
+        guard let (head, next) = extended else { return }
         // Every write of the system passes here inside its write lock: plain statements, no model reflection.
         try await db.sql.raw("""
             INSERT INTO audit_events (seq, at_ms, actor_id, actor_name, action, entity_type, entity_id, "before", "after", prev_hash, hash)
-            VALUES (\(bind: event.id!), \(bind: event.atMilliseconds), \(bind: actor.id), \(bind: actor.name), \(bind: action), \(bind: entityType),
-              \(bind: entityID), \(bind: event.before), \(bind: event.after), \(bind: head.hash), \(bind: event.hash))
+            VALUES (\(bind: next.seq), \(bind: atMilliseconds), \(bind: actor.id), \(bind: actor.name), \(bind: action), \(bind: entityType),
+              \(bind: entityID), \(bind: beforeJSON), \(bind: afterJSON), \(bind: head.hash), \(bind: next.hash))
             """).run()
-        try await db.sql.raw("UPDATE audit_head SET last_seq = \(bind: event.id!), last_hash = \(bind: event.hash) WHERE id = 1").run()
-        return event
+        tip.withLockedValue { $0 = next }
     }
 
     /// The chain's last sequence number and hash. On PostgreSQL the row is locked, so concurrent writers queue here
