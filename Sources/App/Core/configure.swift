@@ -46,7 +46,8 @@ public func configure(_ app: Application) async throws {
         // Several connections per loop: migration holds one for the advisory lock while running on others.
         app.databases.use(.postgres(configuration: pg, maxConnectionsPerEventLoop: 4, connectionPoolTimeout: .seconds(30)), as: .psql)
     } else {
-        app.databases.use(.sqlite(.file(config.sqlitePath), connectionPoolTimeout: .seconds(30)), as: .sqlite)
+        // Several connections per loop too: reads go on (WAL lets them) while the write queue holds one for its batch.
+        app.databases.use(.sqlite(.file(config.sqlitePath), maxConnectionsPerEventLoop: 4, connectionPoolTimeout: .seconds(30)), as: .sqlite)
     }
 
     Migrations.register(on: app)

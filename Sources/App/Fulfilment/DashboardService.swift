@@ -20,9 +20,15 @@ enum DashboardService {
         let mon: SQLQueryString = "c.status IN (\(binds: monitored))"
 
         // Contracts
-        let cRow = try await db.sql.raw("""
-            SELECT COUNT(*) AS total, SUM(CASE WHEN \(mon) THEN 1 ELSE 0 END) AS monitored FROM contracts c WHERE \(f)
-            """).first()
+        // By status, which reads only the status index when no filter is given.
+        var contractsTotal = 0, contractsMonitored = 0
+        for row in try await db.sql.raw("""
+            SELECT c.status, COUNT(*) AS n FROM contracts c WHERE \(f) GROUP BY c.status
+            """).all() {
+            let n = try row.decode(column: "n", as: Int.self)
+            contractsTotal += n
+            if monitored.contains(try row.decode(column: "status", as: String.self)) { contractsMonitored += n }
+        }
         // Milestones, by derived status: the date-independent totals per contract are kept by triggers
         // (`AddMilestoneTotals`; PostgreSQL sums its bigints as numeric, hence the casts); the open ones already late
         // are counted over the open-milestone index's range before today, and the started ones among them are taken
@@ -62,16 +68,24 @@ enum DashboardService {
         // late milestones, counted once over the open milestones already late (the partial index's range before today,
         // ≈ 1 800 at scale L) rather than probed per monitored contract; the weighted completion is then summed for the
         // listed ones only.
-        let listedRows = try await db.sql.raw("""
-            SELECT c.id, c.number, c.title, c.update_cadence_days, c.starts_on, COALESCE(l.late, 0) AS late
-            FROM contracts c LEFT JOIN (
+        let columns: SQLQueryString = "c.id, c.number, c.title, c.update_cadence_days, c.starts_on"
+        var listedRows = try await db.sql.raw("""
+            SELECT \(columns), l.late FROM (
               SELECT m.contract_id, COUNT(*) AS late FROM milestones m\(open)
               WHERE m.actual_on IS NULL AND m.planned_on < \(bind: t) GROUP BY m.contract_id
-            ) l ON l.contract_id = c.id
-            WHERE \(f) AND \(mon)
-            ORDER BY late DESC, c.number
+            ) l CROSS JOIN contracts c
+            WHERE c.id = l.contract_id AND \(f) AND \(mon)
+            ORDER BY l.late DESC, c.number
             LIMIT \(bind: listLimit)
             """).all()
+        if listedRows.count < listLimit {
+            // Fewer contracts are late than the list holds: the others follow in number order.
+            listedRows += try await db.sql.raw("""
+                SELECT \(columns), 0 AS late FROM contracts c WHERE \(f) AND \(mon) AND NOT EXISTS (
+                  SELECT 1 FROM milestones m WHERE m.contract_id = c.id AND m.actual_on IS NULL AND m.planned_on < \(bind: t))
+                ORDER BY c.number LIMIT \(bind: listLimit - listedRows.count)
+                """).all()
+        }
         let listed = try listedRows.map { try $0.decode(column: "id", as: UUID.self) }
         var achievedByContract: [UUID: (achieved: Double?, weight: Double?)] = [:]
         if !listed.isEmpty {
@@ -221,7 +235,7 @@ enum DashboardService {
         let escalationsOpen = try int(eRow, "n"), d1 = try int(eRow, "d1"), d3 = try int(eRow, "d3"), d7 = try int(eRow, "d7")
         func pct(_ a: Int, _ b: Int) -> Double? { b == 0 ? nil : (Double(a) * 1000 / Double(b)).rounded() / 10 }
         let counts = DashboardResponse.Counts(
-            contracts: try int(cRow, "total"), contractsMonitored: try int(cRow, "monitored"), milestones: total, milestonesDone: done,
+            contracts: contractsTotal, contractsMonitored: contractsMonitored, milestones: total, milestonesDone: done,
             milestonesDoneLate: doneLate, milestonesDelayed: delayed, milestonesInProgress: inProgress,
             milestonesNotStarted: max(0, total - done - delayed - inProgress), milestonesDue: due,
             onTimeRate: pct(done - doneLate, done), delayRate: pct(delayed + doneLate, due),
