@@ -1,6 +1,7 @@
 @testable import App
 import Fluent
 import Foundation
+import LvyueCore
 import SQLKit
 import Testing
 import VaporTesting
@@ -25,6 +26,41 @@ struct AuditTests {
             let before = try await AuditEvent.query(on: env.db).count()
             _ = try await env.api(.POST, "/contracts", json: ["number": "x", "title": "t", "customer_id": UUID().uuidString, "category": "other", "amount": "1"])
             #expect(try await AuditEvent.query(on: env.db).count() == before)
+        }
+    }
+
+    /// A process extends the chain from the tip it last wrote only while the head is still there: after a write that
+    /// rolled back and after another process (here plain SQL) moved the head, the next events still follow the head.
+    @Test func theChainFollowsItsHeadWhateverMovedIt() async throws {
+        try await withTestApp { env in
+            let id = try await env.makeContract()
+            // Appended, then rolled back with its write: the process's tip now names an event that does not exist.
+            struct Refused: Error {}
+            await #expect(throws: Refused.self) {
+                try await Store.write(env.app) { db in
+                    try await AuditLog.append(on: db, at: env.clock.now, actor: .system, action: "probe", entityType: "contract", entityID: id)
+                    throw Refused()
+                }
+            }
+            _ = try await env.api(.PATCH, "/contracts/\(id)", json: ["title": "改一"])
+            // Another process appends an event of its own.
+            let head = try #require(try await env.db.sql.raw("SELECT last_seq, last_hash FROM audit_head WHERE id = 1").first())
+            let seq = try head.decode(column: "last_seq", as: Int.self) + 1, previous = try head.decode(column: "last_hash", as: String.self)
+            let hash = AuditHash.hash(previous: previous, payload: AuditEvent.canonicalPayload([String(seq), "0", "", "other", "note", "contract", id, "", ""]))
+            try await env.db.sql.raw("""
+                INSERT INTO audit_events (seq, at_ms, actor_name, action, entity_type, entity_id, prev_hash, hash)
+                VALUES (\(bind: seq), 0, 'other', 'note', 'contract', \(bind: id), \(bind: previous), \(bind: hash))
+                """).run()
+            try await env.db.sql.raw("UPDATE audit_head SET last_seq = \(bind: seq), last_hash = \(bind: hash) WHERE id = 1").run()
+            _ = try await env.api(.PATCH, "/contracts/\(id)", json: ["title": "改二"])
+
+            let result = try await AuditVerifier.verify(on: env.db)
+            #expect(result.problem == nil)
+            let actions = try await env.db.sql.raw("SELECT action FROM audit_events WHERE entity_id = \(bind: id) ORDER BY seq").all()
+                .map { try $0.decode(column: "action", as: String.self) }
+            #expect(actions == ["create", "update", "note", "update"])
+            let last = try await env.db.sql.raw("SELECT MAX(seq) AS n, COUNT(*) AS c FROM audit_events").first()
+            #expect(try last?.decode(column: "n", as: Int.self) == last?.decode(column: "c", as: Int.self))
         }
     }
 
