@@ -114,6 +114,36 @@ struct ReadPathTests {
         }
     }
 
+    /// The one-statement insert used on the creation path writes what Fluent reads back, leaves unset fields to their
+    /// defaults, and refuses (rather than traps on) rows whose fields differ.
+    @Test func modelInsertWritesWhatFluentReads() async throws {
+        try await withTestApp { env in
+            let plan = try await env.servicePlan()
+            let request = try #require(UUID(uuidString: try await env.serviceRequest(contract: plan.contract).id))
+            func item(_ position: Int, mandatory: Bool, note: String? = nil) -> ChecklistItem {
+                let c = ChecklistItem()
+                c.id = UUID()
+                c.requestID = request
+                c.position = position
+                c.text = "项\(position)"
+                c.mandatory = mandatory
+                c.done = false
+                c.version = 1
+                if let note { c.note = note }
+                return c
+            }
+            try await ModelInsert.insert([item(101, mandatory: true), item(102, mandatory: false)], on: env.db)
+            let read = try await ChecklistItem.query(on: env.db).filter(\.$position >= 101).sort(\.$position).all()
+            #expect(read.map(\.text) == ["项101", "项102"])
+            #expect(read.map(\.mandatory) == [true, false])
+            #expect(read.allSatisfy { $0.requestID == request && $0.instructionID == nil && $0.doneAt == nil && $0.note == nil && $0.version == 1 })
+            await #expect(throws: ModelInsert.Unsupported.self) {
+                try await ModelInsert.insert([item(103, mandatory: true), item(104, mandatory: true, note: "多一列")], on: env.db)
+            }
+            #expect(try await ChecklistItem.query(on: env.db).filter(\.$position >= 103).count() == 0)
+        }
+    }
+
     @Test func listAndDashboardUseTheirIndexes() async throws {
         try await withTestApp { env in
             guard env.db.isSQLite else { return }

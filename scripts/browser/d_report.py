@@ -159,7 +159,7 @@ def run_job_and_download(j, suffix, title, timeout=60):
     if not re.fullmatch(r"/jobs/[0-9a-f-]{36}", j.path):
         raise JourneyFailure(f"starting the job went to {j.where()}, not a job page")
     j.see(title)
-    if not j.all("main progress.job-bar"):
+    if not j.all_within("main progress.job-bar"):
         raise JourneyFailure(f"{j.where()}: the job page has no progress bar")
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:

@@ -181,6 +181,16 @@ class Journey:
     def all(self, selector):
         return self.driver.find_elements(By.CSS_SELECTOR, selector)
 
+    def all_within(self, selector, seconds=5):
+        """Like all(), but waits up to `seconds` for a match: a page that reloads itself (a job page once its job is
+        done) has no elements while the new document loads."""
+        deadline = time.monotonic() + seconds
+        while True:
+            found = self.all(selector)
+            if found or time.monotonic() > deadline:
+                return found
+            time.sleep(0.2)
+
     def where(self):
         return self.driver.current_url.replace(BASE, "")
 

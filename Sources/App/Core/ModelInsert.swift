@@ -19,8 +19,14 @@ enum ModelInsert {
         }
     }
 
+    /// A model this way cannot write (a nested or custom value): a mistake in the code, reported rather than trapped.
+    struct Unsupported: Error, CustomStringConvertible {
+        var what: String
+        var description: String { "ModelInsert: \(what)" }
+    }
+
     static func insert<M: Model>(_ models: [M], on db: any Database) async throws {
-        guard let first = models.first else { return }
+        guard !models.isEmpty else { return }
         var sql = SQLQueryString("")
         var columns: [String] = []
         for (n, model) in models.enumerated() {
@@ -30,7 +36,7 @@ enum ModelInsert {
                 columns = row.keys
                 sql = SQLQueryString("INSERT INTO \"\(M.schema)\" (\(columns.map { "\"\($0)\"" }.joined(separator: ", "))) VALUES (")
             } else {
-                precondition(row.keys == columns, "\(M.schema): every row of one insert has the same fields")
+                guard row.keys == columns else { throw Unsupported(what: "\(M.schema): rows of one insert with different fields") }
                 sql.appendLiteral("), (")
             }
             for (i, value) in row.values.enumerated() {
@@ -39,7 +45,7 @@ enum ModelInsert {
                 case .bind(let v): sql.appendInterpolation(bind: v)
                 case .null: sql.appendLiteral("NULL")
                 case .enumCase(let s): sql.appendInterpolation(bind: s)
-                default: preconditionFailure("\(M.schema).\(columns[i]): only plain values are inserted this way (\(first))")
+                default: throw Unsupported(what: "\(M.schema).\(row.keys[i]): only plain values are inserted this way")
                 }
             }
         }
