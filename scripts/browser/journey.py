@@ -15,7 +15,7 @@ from selenium import webdriver
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
-from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
+from selenium.common.exceptions import JavascriptException, StaleElementReferenceException, WebDriverException
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
 BASE = os.environ.get("LVYUE_JOURNEY_URL", "http://127.0.0.1:8080").rstrip("/")
@@ -331,9 +331,7 @@ class Journey:
         if shape in self.axe_checked:
             return
         self.axe_checked.add(shape)
-        axe = Axe(self.driver)
-        axe.inject()
-        results = axe.run()
+        results = self._axe_results()
         bad = [v for v in results["violations"] if v.get("impact") in FAILING_IMPACTS]
         for v in results["violations"]:
             if v.get("impact") not in FAILING_IMPACTS:
@@ -349,6 +347,19 @@ class Journey:
             raise JourneyFailure(f"{self.where()}: accessibility violations:\n  " + "\n  ".join(lines))
         self.check_console()  # axe itself must not provoke errors either
         self.check_focus_visible()
+
+    def _axe_results(self):
+        """axe-core's findings on the page. A page that replaces itself meanwhile (a job's page reloads once when its
+        job finishes) loses the injected script: it is injected into the new page and run again."""
+        for attempt in range(3):
+            axe = Axe(self.driver)
+            axe.inject()
+            try:
+                return axe.run()
+            except JavascriptException as e:
+                if "axe is not defined" not in str(e) or attempt == 2:
+                    raise
+                WebDriverWait(self.driver, 30).until(lambda d: d.execute_script("return document.readyState") == "complete")
 
     def check_focus_visible(self, stops=12):
         """Tabs through the first focusable elements as a keyboard user would; each must show a focus ring. A page that
