@@ -46,7 +46,8 @@ struct AuditTests {
             // Another process appends an event of its own.
             let head = try #require(try await env.db.sql.raw("SELECT last_seq, last_hash FROM audit_head WHERE id = 1").first())
             let seq = try head.decode(column: "last_seq", as: Int.self) + 1, previous = try head.decode(column: "last_hash", as: String.self)
-            let hash = AuditHash.hash(previous: previous, payload: AuditEvent.canonicalPayload([String(seq), "0", "", "other", "note", "contract", id, "", ""]))
+            let hash = AuditHash.hash(previous: previous, payload: AuditEvent.canonicalPayload(
+                seq: seq, atMilliseconds: 0, actorID: nil, actorName: "other", action: "note", entityType: "contract", entityID: id, before: nil, after: nil))
             try await env.db.sql.raw("""
                 INSERT INTO audit_events (seq, at_ms, actor_name, action, entity_type, entity_id, prev_hash, hash)
                 VALUES (\(bind: seq), 0, 'other', 'note', 'contract', \(bind: id), \(bind: previous), \(bind: hash))

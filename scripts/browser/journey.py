@@ -146,8 +146,23 @@ class Journey:
             dialog.accept()
         WebDriverWait(self.driver, 30).until(lambda d: self._gone(old))
         if self.javascript:
-            WebDriverWait(self.driver, 30).until(lambda d: d.execute_script("return document.readyState") == "complete")
+            self._wait_loaded()
         self.page_checks()
+
+    def _wait_loaded(self):
+        WebDriverWait(self.driver, 30).until(lambda d: d.execute_script("return document.readyState") == "complete")
+
+    def _again_if_replaced(self, check):
+        """Runs `check` on the page; if the page replaced itself meanwhile (a job's page reloads once when its job
+        finishes: its elements go stale, a script injected into it is gone), runs it again on the new page."""
+        for attempt in range(3):
+            try:
+                return check()
+            except (StaleElementReferenceException, JavascriptException) as e:
+                replaced = isinstance(e, StaleElementReferenceException) or "axe is not defined" in str(e)
+                if not replaced or attempt == 2:
+                    raise
+                self._wait_loaded()
 
     @staticmethod
     def _gone(element):
@@ -331,7 +346,7 @@ class Journey:
         if shape in self.axe_checked:
             return
         self.axe_checked.add(shape)
-        results = self._axe_results()
+        results = self._again_if_replaced(self._axe_results)
         bad = [v for v in results["violations"] if v.get("impact") in FAILING_IMPACTS]
         for v in results["violations"]:
             if v.get("impact") not in FAILING_IMPACTS:
@@ -349,28 +364,13 @@ class Journey:
         self.check_focus_visible()
 
     def _axe_results(self):
-        """axe-core's findings on the page. A page that replaces itself meanwhile (a job's page reloads once when its
-        job finishes) loses the injected script: it is injected into the new page and run again."""
-        for attempt in range(3):
-            axe = Axe(self.driver)
-            axe.inject()
-            try:
-                return axe.run()
-            except JavascriptException as e:
-                if "axe is not defined" not in str(e) or attempt == 2:
-                    raise
-                WebDriverWait(self.driver, 30).until(lambda d: d.execute_script("return document.readyState") == "complete")
+        axe = Axe(self.driver)
+        axe.inject()
+        return axe.run()
 
     def check_focus_visible(self, stops=12):
-        """Tabs through the first focusable elements as a keyboard user would; each must show a focus ring. A page that
-        replaces itself meanwhile (a job's page reloads once when its job finishes) is checked again from the start."""
-        for attempt in range(3):
-            try:
-                return self._tab_through(stops)
-            except StaleElementReferenceException:
-                if attempt == 2:
-                    raise
-                WebDriverWait(self.driver, 30).until(lambda d: d.execute_script("return document.readyState") == "complete")
+        """Tabs through the first focusable elements as a keyboard user would; each must show a focus ring."""
+        self._again_if_replaced(lambda: self._tab_through(stops))
 
     def _tab_through(self, stops):
         self.driver.execute_script("document.activeElement && document.activeElement.blur(); window.scrollTo(0, 0)")

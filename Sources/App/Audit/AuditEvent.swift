@@ -25,14 +25,18 @@ final class AuditEvent: Model, @unchecked Sendable {
 
     /// The exact text that is hashed. Field order and separators are part of the chain's format: never change them.
     var canonicalPayload: String {
-        Self.canonicalPayload([
-            String(id ?? 0), String(atMilliseconds), actorID?.uuidString.lowercased() ?? "", actorName,
-            action, entityType, entityID, before ?? "", after ?? "",
-        ])
+        Self.canonicalPayload(seq: id ?? 0, atMilliseconds: atMilliseconds, actorID: actorID, actorName: actorName, action: action,
+                              entityType: entityType, entityID: entityID, before: before, after: after)
     }
 
-    /// The hashed text of an event: its fields in order, joined by the unit separator.
-    static func canonicalPayload(_ fields: [String]) -> String { fields.joined(separator: "\u{1F}") }
+    /// The same text for an event not held in a model (the appender builds it before it knows which head it extends).
+    static func canonicalPayload(seq: Int, atMilliseconds: Int64, actorID: UUID?, actorName: String, action: String, entityType: String,
+                                 entityID: String, before: String?, after: String?) -> String {
+        [
+            String(seq), String(atMilliseconds), actorID?.uuidString.lowercased() ?? "", actorName,
+            action, entityType, entityID, before ?? "", after ?? "",
+        ].joined(separator: "\u{1F}")
+    }
 }
 
 /// The single row that names the chain's tip. Writers lock it (FOR UPDATE on PostgreSQL; SQLite's write

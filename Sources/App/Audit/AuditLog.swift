@@ -26,9 +26,9 @@ enum AuditLog {
         let atMilliseconds = Int64((at.timeIntervalSince1970 * 1000).rounded())
         let beforeJSON = try before.map(encode), afterJSON = try after.map(encode)
         func event(after head: (seq: Int, hash: String)) -> (seq: Int, hash: String) {
-            let payload = [String(head.seq + 1), String(atMilliseconds), actor.id?.uuidString.lowercased() ?? "", actor.name, action, entityType,
-                           entityID, beforeJSON ?? "", afterJSON ?? ""]
-            return (head.seq + 1, AuditHash.hash(previous: head.hash, payload: AuditEvent.canonicalPayload(payload)))
+            let payload = AuditEvent.canonicalPayload(seq: head.seq + 1, atMilliseconds: atMilliseconds, actorID: actor.id, actorName: actor.name,
+                                                      action: action, entityType: entityType, entityID: entityID, before: beforeJSON, after: afterJSON)
+            return (head.seq + 1, AuditHash.hash(previous: head.hash, payload: payload))
         }
         var extended: (head: (seq: Int, hash: String), next: (seq: Int, hash: String))?
         if let head = tip.withLockedValue({ $0 }) {
