@@ -68,6 +68,59 @@ struct GroupCommitTests {
             #expect(seen == 20)
         }
     }
+
+    /// On SQLite the batches run on a connection of their own, through SQLite's C interface with statements kept
+    /// prepared (`SQLiteWriter`). What it writes reads back the same on the pooled connections; a constraint error is
+    /// one Fluent recognises and undoes only its own write; more distinct statements than it keeps still run right.
+    /// The same is asked of PostgreSQL's transactions.
+    @Test func theWriteConnectionWritesWhatTheReadersRead() async throws {
+        try await withTestApp { env in
+            let app = env.app
+            let at = Date(timeIntervalSince1970: 1_790_000_000.25)
+            let id = UUID()
+            try await Store.write(app) { db in
+                try await db.sql.raw("""
+                    CREATE TABLE IF NOT EXISTS writer_check (id UUID PRIMARY KEY, n BIGINT, x DOUBLE PRECISION, t TEXT, at TIMESTAMPTZ, b BOOLEAN, z TEXT)
+                    """).run()
+            }
+            let readInside = try await Store.write(app) { db in
+                try await db.sql.raw("""
+                    INSERT INTO writer_check (id, n, x, t, at, b, z) VALUES (\(bind: id), \(bind: Int64.max), \(bind: 2.5), \(bind: "履约 'quoted'"), \(bind: at), \(bind: true), \(bind: String?.none))
+                    """).run()
+                return try await db.sql.raw("SELECT t FROM writer_check WHERE id = \(bind: id)").first()?.decode(column: "t", as: String.self)
+            }
+            #expect(readInside == "履约 'quoted'")
+            let row = try #require(try await app.db.sql.raw("SELECT * FROM writer_check WHERE id = \(bind: id)").first())
+            #expect(try row.decode(column: "id", as: UUID.self) == id)
+            #expect(try row.decode(column: "n", as: Int64.self) == Int64.max)
+            #expect(try row.decode(column: "x", as: Double.self) == 2.5)
+            #expect(try row.decode(column: "at", as: Date.self) == at)
+            #expect(try row.decode(column: "b", as: Bool.self))
+            #expect(try row.decodeNil(column: "z"))
+
+            // The same key again: refused as a constraint failure, and the counter bumped before it is undone with it.
+            await #expect {
+                try await Store.write(app) { db in
+                    _ = try await Counters.next("writer-check", on: db)
+                    try await db.sql.raw("INSERT INTO writer_check (id, n) VALUES (\(bind: id), 1)").run()
+                }
+            } throws: { ($0 as? any DatabaseError)?.isConstraintFailure == true }
+            #expect(try await Counters.value("writer-check", on: app.db) == 0)
+
+            // More distinct statements than the writer keeps prepared, in one write and each read back.
+            let count = SQLiteWriter.keptStatements + 44
+            let sum = try await Store.write(app) { db in
+                var sum = 0
+                for i in 0..<count {
+                    let row = try await db.sql.raw(SQLQueryString("SELECT \(unsafeRaw: String(i)) + \(bind: 1) AS v")).first()
+                    sum += try row?.decode(column: "v", as: Int.self) ?? 0
+                }
+                return sum
+            }
+            #expect(sum == count * (count + 1) / 2)
+            try await Store.write(app) { db in try await db.sql.raw("DROP TABLE writer_check").run() }
+        }
+    }
 }
 
 extension Counters {

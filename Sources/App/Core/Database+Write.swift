@@ -9,7 +9,8 @@ import Vapor
 /// savepoint and only its caller sees the error), and the transaction commits once for all of them. No caller hears
 /// of success before that COMMIT has returned, so an acknowledged write is on disk (a killed process loses none); if
 /// the COMMIT fails, every write of the batch fails. Each write still reads and extends the audit chain inside its
-/// own savepoint, so the chain stays one unbroken sequence. On PostgreSQL it is not used.
+/// own savepoint, so the chain stays one unbroken sequence. The batches run on one connection of their own
+/// (`SQLiteWriter`), not a pooled one. On PostgreSQL it is not used.
 actor WriteQueue {
     typealias Body = @Sendable (any Database) async throws -> any Sendable
     struct Job: Sendable {
@@ -19,10 +20,14 @@ actor WriteQueue {
 
     /// At most this many writes share one transaction (`LVYUE_WRITE_BATCH`, default 64; 1 turns grouping off).
     let maxBatch: Int
+    let writer: SQLiteWriter
     private var pending: [Job] = []
     private var draining = false
 
-    init(maxBatch: Int) { self.maxBatch = max(1, maxBatch) }
+    init(maxBatch: Int, writer: SQLiteWriter) {
+        self.maxBatch = max(1, maxBatch)
+        self.writer = writer
+    }
 
     /// Queues a write; true when the caller must start draining (the queue was idle).
     func enqueue(_ job: Job) -> Bool {
@@ -45,16 +50,14 @@ actor WriteQueue {
         while true {
             let batch = await next()
             if batch.isEmpty { return }
-            await Self.run(batch, app)
+            await run(batch, app)
         }
     }
 
-    private static func run(_ batch: [Job], _ app: Application) async {
+    private nonisolated func run(_ batch: [Job], _ app: Application) async {
         let outcomes: [Result<any Sendable, any Error>]
         do {
-            outcomes = try await app.db.withConnection { conn in
-                try await withTaskExecutorPreference(EventLoopTaskExecutor(conn.eventLoop)) { try await run(batch, on: conn) }
-            }
+            outcomes = try await writer.withDatabase(like: app.db) { try await Self.run(batch, on: $0) }
         } catch {
             // Nothing of the batch was committed: every write in it fails with this error.
             outcomes = Array(repeating: .failure(error), count: batch.count)
@@ -97,9 +100,9 @@ actor WriteQueue {
     }
 }
 
-/// Runs a task's jobs on one event loop. The write batch runs there, on its connection's loop: each statement's result
-/// arrives on that loop and the batch goes on at once, instead of waking a thread of the shared pool after every
-/// statement (a creation runs about fifteen).
+/// Runs a task's jobs on one event loop. The write batch runs there (`SQLiteWriter.loop`): its statements complete as
+/// they are called, so the futures Fluent awaits are already complete on the loop that awaits them and the batch goes
+/// on without waking another thread.
 final class EventLoopTaskExecutor: TaskExecutor, @unchecked Sendable {
     let loop: any EventLoop
     init(_ loop: any EventLoop) { self.loop = loop }
@@ -115,9 +118,17 @@ extension Application {
 
     var writeQueue: WriteQueue {
         if let queue = storage[WriteQueueKey.self] { return queue }
-        let queue = WriteQueue(maxBatch: Environment.get("LVYUE_WRITE_BATCH").flatMap(Int.init) ?? 64)
+        let queue = WriteQueue(
+            maxBatch: Environment.get("LVYUE_WRITE_BATCH").flatMap(Int.init) ?? 64,
+            writer: SQLiteWriter(path: config.sqlitePath))
         storage[WriteQueueKey.self] = queue
         return queue
+    }
+
+    /// Closes the writer connection and stops its thread, if writes were made (`WriteQueueLifecycle`).
+    func closeWriteQueue() async {
+        guard let queue = storage[WriteQueueKey.self] else { return }
+        do { try await queue.writer.close() } catch { logger.warning("closing the write connection: \(error)") }
     }
 
     var isSQLite: Bool { (db as? any SQLDatabase)?.dialect.name == "sqlite" }
@@ -126,6 +137,10 @@ extension Application {
 extension Database {
     var sql: any SQLDatabase { self as! any SQLDatabase }
     var isSQLite: Bool { sql.dialect.name == "sqlite" }
+}
+
+struct WriteQueueLifecycle: LifecycleHandler {
+    func shutdownAsync(_ app: Application) async { await app.closeWriteQueue() }
 }
 
 enum Store {

@@ -69,6 +69,7 @@ public func configure(_ app: Application) async throws {
     _ = app.denialLimiter  // made before requests arrive
     _ = app.readCache  // issue #9: made before requests arrive; its data-version connection closes with the app
     app.lifecycle.use(ReadCacheLifecycle())
+    app.lifecycle.use(WriteQueueLifecycle())  // SQLite's writer connection and its thread
     app.middleware.use(PublicFilesMiddleware(publicDirectory: Resources.publicDirectory))
 
     try routes(app)

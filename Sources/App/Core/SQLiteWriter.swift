@@ -1,0 +1,304 @@
+import FluentKit
+import FluentSQL
+import NIOConcurrencyHelpers
+import NIOCore
+import NIOPosix
+import SQLKit
+import SQLiteKit
+import VaporCSQLite
+
+/// The one connection that writes, on SQLite. Every write batch of the `WriteQueue` runs on it, synchronously through
+/// SQLite's C interface, with each distinct statement prepared once and kept.
+///
+/// The pooled connections (sqlite-nio) run each statement on a thread of their pool and hand the result back to the
+/// event loop: two thread switches per statement, and a statement prepared again every time. A creation runs about
+/// fifteen statements, and those switches were a third of its cost. Here a statement is a function call on the thread
+/// that runs the batch, so a whole batch runs without a switch. That thread is the writer's own (an event loop of its
+/// own), not one that also serves HTTP connections: the batches are the one serial part of the server, and nothing else
+/// waits behind them there.
+///
+/// Reads stay on the pool: in WAL mode they go on while this connection writes. The same SQLite library (sqlite-nio's)
+/// serves both, so the file's locks are shared as SQLite expects. Values are encoded and decoded by SQLiteKit's own
+/// coders, so a model reads back exactly what the pooled connections would have written.
+final class SQLiteWriter: @unchecked Sendable {
+    let path: String
+    /// The writer's thread, started with it and stopped by `close`.
+    private let thread = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+    /// The event loop the batches run on (`EventLoopTaskExecutor`), and the loop of the futures this connection returns.
+    var loop: any EventLoop { thread.any() }
+    /// At most this many prepared statements are kept; past it they are all finalized and prepared again as used.
+    static let keptStatements = 256
+
+    // Guarded by `lock`: one statement at a time, whatever thread asks.
+    private let lock = NIOLock()
+    private var handle: OpaquePointer?
+    private var statements: [String: OpaquePointer] = [:]
+
+    init(path: String) {
+        self.path = path
+    }
+
+    /// `body` with a Fluent and SQLKit database on this connection, run on its event loop.
+    func withDatabase<T: Sendable>(like base: any Database, _ body: @escaping @Sendable (any Database) async throws -> T) async throws -> T {
+        let context = DatabaseContext(
+            configuration: base.context.configuration, logger: base.context.logger, eventLoop: loop,
+            history: base.context.history, pageSizeLimit: base.context.pageSizeLimit)
+        let db = SQLiteWriterDatabase(writer: self, context: context)
+        return try await withTaskExecutorPreference(EventLoopTaskExecutor(loop)) { try await body(db) }
+    }
+
+    /// Runs one statement to its end, handing each row to `onRow`.
+    func run(_ sql: String, _ binds: [SQLiteData], decoder: SQLiteDataDecoder, _ onRow: (Row) -> Void) throws {
+        try lock.withLock {
+            let db = try opened()
+            let statement = try prepared(sql, on: db)
+            defer {
+                sqlite_nio_sqlite3_reset(statement)
+                sqlite_nio_sqlite3_clear_bindings(statement)
+            }
+            for (index, value) in binds.enumerated() {
+                let rc = Self.bind(value, at: Int32(index + 1), to: statement)
+                guard rc == SQLITE_OK else { throw SQLiteWriterError(rc, db) }
+            }
+            var columns: [String]?
+            while true {
+                let rc = sqlite_nio_sqlite3_step(statement)
+                if rc == SQLITE_DONE { return }
+                guard rc == SQLITE_ROW else { throw SQLiteWriterError(rc, db) }
+                let count = sqlite_nio_sqlite3_column_count(statement)
+                if columns == nil {
+                    columns = (0..<count).map { String(cString: sqlite_nio_sqlite3_column_name(statement, $0)) }
+                }
+                onRow(Row(columns: columns!, values: (0..<count).map { Self.value(at: $0, of: statement) }, decoder: decoder))
+            }
+        }
+    }
+
+    /// Finalizes the statements, closes the connection and stops the thread; when the application shuts down.
+    func close() async throws {
+        lock.withLock {
+            finalizeStatements()
+            sqlite_nio_sqlite3_close(handle)
+            handle = nil
+        }
+        try await thread.shutdownGracefully()
+    }
+
+    // MARK: Connection and statements (called under `lock`)
+
+    private func opened() throws -> OpaquePointer {
+        if let handle { return handle }
+        var db: OpaquePointer?
+        let flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_URI | SQLITE_OPEN_EXRESCODE
+        let rc = sqlite_nio_sqlite3_open_v2(path, &db, flags, nil)
+        guard rc == SQLITE_OK, let db else {
+            let error = SQLiteWriterError(rc, db)
+            sqlite_nio_sqlite3_close(db)
+            throw error
+        }
+        // As on the pooled connections (SQLiteKit turns foreign keys on for each). Another process's writer is waited
+        // for, but not forever: a write that cannot start in 30 s fails instead of hanging its caller.
+        sqlite_nio_sqlite3_busy_timeout(db, 30_000)
+        let fk = sqlite_nio_sqlite3_exec(db, "PRAGMA foreign_keys = ON", nil, nil, nil)
+        guard fk == SQLITE_OK else {
+            let error = SQLiteWriterError(fk, db)
+            sqlite_nio_sqlite3_close(db)
+            throw error
+        }
+        handle = db
+        return db
+    }
+
+    private func prepared(_ sql: String, on db: OpaquePointer) throws -> OpaquePointer {
+        if let statement = statements[sql] { return statement }
+        if statements.count >= Self.keptStatements { finalizeStatements() }
+        var statement: OpaquePointer?
+        let rc = sqlite_nio_sqlite3_prepare_v3(db, sql, -1, UInt32(SQLITE_PREPARE_PERSISTENT), &statement, nil)
+        guard rc == SQLITE_OK, let statement else {
+            sqlite_nio_sqlite3_finalize(statement)
+            throw SQLiteWriterError(rc, db)
+        }
+        statements[sql] = statement
+        return statement
+    }
+
+    private func finalizeStatements() {
+        for statement in statements.values { sqlite_nio_sqlite3_finalize(statement) }
+        statements.removeAll()
+    }
+
+    private static let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
+
+    private static func bind(_ value: SQLiteData, at index: Int32, to statement: OpaquePointer) -> Int32 {
+        switch value {
+        case .integer(let v): sqlite_nio_sqlite3_bind_int64(statement, index, Int64(v))
+        case .float(let v): sqlite_nio_sqlite3_bind_double(statement, index, v)
+        case .text(let v): sqlite_nio_sqlite3_bind_text64(statement, index, v, UInt64(v.utf8.count), transient, UInt8(SQLITE_UTF8))
+        case .blob(let v):
+            v.withUnsafeReadableBytes { sqlite_nio_sqlite3_bind_blob64(statement, index, $0.baseAddress, UInt64($0.count), transient) }
+        case .null: sqlite_nio_sqlite3_bind_null(statement, index)
+        }
+    }
+
+    private static func value(at column: Int32, of statement: OpaquePointer) -> SQLiteData {
+        switch sqlite_nio_sqlite3_column_type(statement, column) {
+        case SQLITE_INTEGER: return .integer(SQLiteInt64(sqlite_nio_sqlite3_column_int64(statement, column)))
+        case SQLITE_FLOAT: return .float(sqlite_nio_sqlite3_column_double(statement, column))
+        case SQLITE_TEXT:
+            guard let text = sqlite_nio_sqlite3_column_text(statement, column) else { return .null }
+            return .text(String(cString: text))
+        case SQLITE_BLOB:
+            let count = Int(sqlite_nio_sqlite3_column_bytes(statement, column))
+            var buffer = ByteBufferAllocator().buffer(capacity: count)
+            if let bytes = sqlite_nio_sqlite3_column_blob(statement, column) {
+                buffer.writeBytes(UnsafeRawBufferPointer(start: bytes, count: count))
+            }
+            return .blob(buffer)
+        default: return .null
+        }
+    }
+
+    /// A row as SQLKit reads it, decoded by SQLiteKit's decoder as the pooled connections' rows are.
+    struct Row: SQLRow {
+        let columns: [String]
+        let values: [SQLiteData]
+        let decoder: SQLiteDataDecoder
+
+        var allColumns: [String] { columns }
+        private func value(_ column: String) -> SQLiteData? { columns.firstIndex(of: column).map { values[$0] } }
+        func contains(column: String) -> Bool { columns.contains(column) }
+        func decodeNil(column: String) throws -> Bool { (value(column) ?? .null) == .null }
+        func decode<D: Decodable>(column: String, as type: D.Type) throws -> D {
+            guard let data = value(column) else { throw SQLiteWriterError.missingColumn(column) }
+            return try decoder.decode(D.self, from: data)
+        }
+    }
+}
+
+/// An error of the writer connection, classified for Fluent as sqlite-nio's errors are.
+struct SQLiteWriterError: Error, DatabaseError, CustomStringConvertible {
+    /// SQLite's extended result code.
+    let code: Int32
+    let message: String
+
+    init(_ code: Int32, _ db: OpaquePointer?) {
+        self.code = code
+        self.message = db.flatMap { sqlite_nio_sqlite3_errmsg($0) }.map { String(cString: $0) }
+            ?? String(cString: sqlite_nio_sqlite3_errstr(code))
+    }
+
+    private init(code: Int32, message: String) {
+        self.code = code
+        self.message = message
+    }
+
+    static func missingColumn(_ column: String) -> Self { Self(code: SQLITE_ERROR, message: "no column \(column) in the row") }
+
+    private var primary: Int32 { code & 0xff }
+    var isSyntaxError: Bool { primary == SQLITE_ERROR || primary == SQLITE_SCHEMA }
+    var isConstraintFailure: Bool { primary == SQLITE_CONSTRAINT }
+    var isConnectionClosed: Bool { primary == SQLITE_MISUSE || primary == SQLITE_CANTOPEN }
+    var description: String { "SQLite error \(code): \(message)" }
+}
+
+/// Fluent's and SQLKit's view of the writer connection, always inside the batch's transaction. Every call runs to its
+/// end before it returns; the futures it returns are already complete.
+struct SQLiteWriterDatabase: Database, SQLDatabase {
+    let writer: SQLiteWriter
+    let context: DatabaseContext
+    private let encoder = SQLiteDataEncoder()
+    private let decoder = SQLiteDataDecoder()
+
+    init(writer: SQLiteWriter, context: DatabaseContext) {
+        self.writer = writer
+        self.context = context
+    }
+
+    var logger: Logger { context.logger }
+    var eventLoop: any EventLoop { context.eventLoop }
+    var dialect: any SQLDialect { SQLiteDialect() }
+    var inTransaction: Bool { true }
+
+    private func run(_ query: any SQLExpression, _ onRow: @Sendable (any SQLRow) -> Void) throws {
+        let (sql, binds) = serialize(query)
+        try writer.run(sql, binds.map { try encoder.encode($0) }, decoder: decoder) { onRow($0) }
+    }
+
+    private func completed(_ body: () throws -> Void) -> EventLoopFuture<Void> {
+        do {
+            try body()
+            return eventLoop.makeSucceededVoidFuture()
+        } catch {
+            return eventLoop.makeFailedFuture(error)
+        }
+    }
+
+    // SQLDatabase
+
+    func execute(sql query: any SQLExpression, _ onRow: @escaping @Sendable (any SQLRow) -> Void) -> EventLoopFuture<Void> {
+        completed { try run(query, onRow) }
+    }
+
+    func execute(sql query: any SQLExpression, _ onRow: @escaping @Sendable (any SQLRow) -> Void) async throws {
+        try run(query, onRow)
+    }
+
+    func withSession<R>(_ closure: @escaping @Sendable (any SQLDatabase) async throws -> R) async throws -> R {
+        try await closure(self)
+    }
+
+    // Database
+
+    func execute(query: DatabaseQuery, onOutput: @escaping @Sendable (any DatabaseOutput) -> Void) -> EventLoopFuture<Void> {
+        var sql = SQLQueryConverter(delegate: SQLiteTypes()).convert(query)
+        // As FluentSQLiteDriver does: a create returns the ids it made (unless the custom id key is "", Fluent's sign
+        // for a composite id).
+        if case .create = query.action, query.customIDKey != .some(.string("")) {
+            sql = SQLKit.SQLList([sql, SQLReturning(SQLColumn((query.customIDKey ?? .id).description))], separator: SQLRaw(" "))
+        }
+        return completed { try run(sql) { onOutput(Output(row: $0, schema: nil)) } }
+    }
+
+    func execute(schema: DatabaseSchema) -> EventLoopFuture<Void> {
+        completed { try run(SQLSchemaConverter(delegate: SQLiteTypes()).convert(schema)) { _ in } }
+    }
+
+    func execute(enum: DatabaseEnum) -> EventLoopFuture<Void> {
+        eventLoop.makeSucceededVoidFuture()
+    }
+
+    func transaction<T>(_ closure: @escaping @Sendable (any Database) -> EventLoopFuture<T>) -> EventLoopFuture<T> {
+        closure(self)
+    }
+
+    func withConnection<T>(_ closure: @escaping @Sendable (any Database) -> EventLoopFuture<T>) -> EventLoopFuture<T> {
+        closure(self)
+    }
+
+    /// SQLite's names for Fluent's types, as FluentSQLiteDriver gives them.
+    private struct SQLiteTypes: SQLConverterDelegate {
+        func customDataType(_ dataType: DatabaseSchema.DataType) -> (any SQLExpression)? {
+            switch dataType {
+            case .string, .enum: SQLRaw("TEXT")
+            case .datetime: SQLRaw("REAL")
+            case .int64: SQLRaw("INTEGER")
+            default: nil
+            }
+        }
+    }
+
+    /// A row as Fluent reads it; `schema` prefixes the column names of a joined model.
+    private struct Output: DatabaseOutput {
+        let row: any SQLRow
+        let schema: String?
+
+        var description: String { String(describing: row) }
+        private func column(_ key: FieldKey) -> String {
+            (schema.map { FieldKey.prefix(.prefix(.string($0), "_"), key) } ?? key).description
+        }
+        func schema(_ schema: String) -> any DatabaseOutput { Output(row: row, schema: schema) }
+        func contains(_ key: FieldKey) -> Bool { row.contains(column: column(key)) }
+        func decodeNil(_ key: FieldKey) throws -> Bool { try row.decodeNil(column: column(key)) }
+        func decode<T: Decodable>(_ key: FieldKey, as type: T.Type) throws -> T { try row.decode(column: column(key), as: T.self) }
+    }
+}
