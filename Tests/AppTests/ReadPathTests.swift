@@ -144,6 +144,26 @@ struct ReadPathTests {
         }
     }
 
+    /// The models `ModelInsert` writes from a list of their fields list every field Fluent finds by reflection, in the
+    /// same order and with the same values.
+    @Test func listedFieldsAreFluentsFields() async throws {
+        try await withTestApp { env in
+            let plan = try await env.servicePlan()
+            let id = try #require(UUID(uuidString: try await env.serviceRequest(contract: plan.contract).id))
+            let request = try await Writes.find(ServiceRequest.self, id, on: env.db)
+            let event = try #require(try await ServiceRequestEvent.query(on: env.db).filter(\.$requestID == id).first())
+            let item = try #require(try await ChecklistItem.query(on: env.db).filter(\.$requestID == id).first())
+            for (model, fields, columns) in [
+                ("service request", ModelInsert.fields(of: request), ServiceRequest.keys.count),
+                ("event", ModelInsert.fields(of: event), ServiceRequestEvent.keys.count),
+                ("checklist item", ModelInsert.fields(of: item), ChecklistItem.keys.count),
+            ] {
+                #expect(fields.reflected.count == columns, "\(model)")
+                #expect(fields.listed == fields.reflected, "\(model)")
+            }
+        }
+    }
+
     @Test func listAndDashboardUseTheirIndexes() async throws {
         try await withTestApp { env in
             guard env.db.isSQLite else { return }

@@ -1,5 +1,6 @@
 import Fluent
 import SQLKit
+import SQLiteNIO
 
 /// Inserts models built in memory with one plain statement. Fluent's `create` reflects over a model's properties
 /// (Swift's `Mirror`, which resolves every field's type by name each time) four times per row and builds its SQL
@@ -12,7 +13,9 @@ enum ModelInsert {
     private final class Collected: DatabaseInput {
         var keys: [String] = []
         var values: [DatabaseQuery.Value] = []
-        var wantsUnmodifiedKeys: Bool { false }
+        /// Also the values read from the database and not changed since (for the test of the lists).
+        let wantsUnmodifiedKeys: Bool
+        init(all: Bool = false) { wantsUnmodifiedKeys = all }
         func set(_ value: DatabaseQuery.Value, at key: FieldKey) {
             keys.append(key.description)
             values.append(value)
@@ -26,12 +29,42 @@ enum ModelInsert {
     }
 
     static func insert<M: Model>(_ models: [M], on db: any Database) async throws {
+        try await insert(models, on: db) { reflected($0) }
+    }
+
+    /// A model with its fields listed (`ListedFields`): no reflection at all.
+    static func insert<M: ListedFields>(_ models: [M], on db: any Database) async throws {
+        try await insert(models, on: db) { listed($0) }
+    }
+
+    /// Every field of `model` (changed or not) as Fluent's reflection finds it and as its list gives it, as
+    /// "column=value" text; for the test that the two agree.
+    static func fields<M: ListedFields>(of model: M) -> (reflected: [String], listed: [String]) {
+        func text(_ row: Collected) -> [String] { zip(row.keys, row.values).map { "\($0)=\($1)" } }
+        return (text(reflected(model, all: true)), text(listed(model, all: true)))
+    }
+
+    private static func reflected<M: Model>(_ model: M, all: Bool = false) -> Collected {
+        let row = Collected(all: all)
+        model.input(to: row)
+        return row
+    }
+
+    private static func listed<M: ListedFields>(_ model: M, all: Bool = false) -> Collected {
+        let row = Collected(all: all)
+        for property in M.listedProperties { property(model).input(to: row) }
+        return row
+    }
+
+    private static func insert<M: Model>(_ models: [M], on db: any Database, fields: (M) -> Collected) async throws {
         guard !models.isEmpty else { return }
+        // On SQLite a missing value is bound too, so one statement serves every row whatever it leaves empty (the writer
+        // keeps statements prepared by their text). PostgreSQL cannot type a bare bound NULL, so it gets the literal.
+        let bindNull = db.isSQLite
         var sql = SQLQueryString("")
         var columns: [String] = []
         for (n, model) in models.enumerated() {
-            let row = Collected()
-            model.input(to: row)
+            let row = fields(model)
             if n == 0 {
                 columns = row.keys
                 sql = SQLQueryString("INSERT INTO \"\(M.schema)\" (\(columns.map { "\"\($0)\"" }.joined(separator: ", "))) VALUES (")
@@ -43,7 +76,7 @@ enum ModelInsert {
                 if i > 0 { sql.appendLiteral(", ") }
                 switch value {
                 case .bind(let v): sql.appendInterpolation(bind: v)
-                case .null: sql.appendLiteral("NULL")
+                case .null: if bindNull { sql.appendInterpolation(bind: SQLiteData.null) } else { sql.appendLiteral("NULL") }
                 case .enumCase(let s): sql.appendInterpolation(bind: s)
                 default: throw Unsupported(what: "\(M.schema).\(row.keys[i]): only plain values are inserted this way")
                 }
@@ -52,4 +85,12 @@ enum ModelInsert {
         sql.appendLiteral(")")
         try await db.sql.raw(sql).run()
     }
+}
+
+/// A model whose database fields are listed once, in declaration order, so `ModelInsert` reads them without Swift's
+/// reflection (which resolves each field's type by name on every row; on the creation path it was a tenth of the
+/// writer's time). `ReadPathTests.listedFieldsAreFluentsFields` checks each list against Fluent's own reflection, so a
+/// field added to the model and not to its list fails a test rather than going unwritten.
+protocol ListedFields: Model {
+    static var listedProperties: [@Sendable (Self) -> any AnyDatabaseProperty] { get }
 }

@@ -107,6 +107,22 @@ final class ServiceRequest: Model, @unchecked Sendable {
     }
 }
 
+extension ServiceRequest: ListedFields {
+    static let listedProperties: [@Sendable (ServiceRequest) -> any AnyDatabaseProperty] = [
+        { $0.$id }, { $0.$number }, { $0.$version }, { $0.$createdAt }, { $0.$updatedAt }, { $0.$customerID },
+        { $0.$contractID }, { $0.$planID }, { $0.$inspectionID }, { $0.$instructionTemplateVersionID },
+        { $0.$surveyTemplateVersionID }, { $0.$channel }, { $0.$type }, { $0.$urgency }, { $0.$remoteSolvable },
+        { $0.$paidService }, { $0.$title }, { $0.$summary }, { $0.$contactName }, { $0.$contactEmail },
+        { $0.$contactPhone }, { $0.$receivedAt }, { $0.$status }, { $0.$waiting }, { $0.$reopenCount },
+        { $0.$engineerID }, { $0.$engineerName }, { $0.$departmentID }, { $0.$confirmedAt }, { $0.$confirmedBy },
+        { $0.$rejectedAt }, { $0.$rejectedBy }, { $0.$rejectReason }, { $0.$respondedAt }, { $0.$respondedBy },
+        { $0.$remoteAt }, { $0.$remoteBy }, { $0.$dispatchedAt }, { $0.$dispatchedBy }, { $0.$onsiteAt },
+        { $0.$onsiteBy }, { $0.$resolvedAt }, { $0.$resolvedBy }, { $0.$solution }, { $0.$signedBy },
+        { $0.$signedAt }, { $0.$closedAt }, { $0.$closedBy }, { $0.$calendarID }, { $0.$clockPolicyJSON },
+        { $0.$nextDueAt }, { $0.$nextCheckAt }, { $0.$breached }
+    ]
+}
+
 /// One step in a request's history: the clocks are replayed from these.
 final class ServiceRequestEvent: Model, @unchecked Sendable {
     static let schema = "service_request_events"
@@ -126,4 +142,11 @@ final class ServiceRequestEvent: Model, @unchecked Sendable {
     var message: Message? { MessageText.message(key: messageKey, params: messageParams) }
 
     init() {}
+}
+
+extension ServiceRequestEvent: ListedFields {
+    static let listedProperties: [@Sendable (ServiceRequestEvent) -> any AnyDatabaseProperty] = [
+        { $0.$id }, { $0.$requestID }, { $0.$type }, { $0.$at }, { $0.$actorID }, { $0.$actorName }, { $0.$note },
+        { $0.$recordedAt }, { $0.$messageKey }, { $0.$messageParams }
+    ]
 }

@@ -71,3 +71,10 @@ final class ChecklistItem: Model, @unchecked Sendable {
 
     init() {}
 }
+
+extension ChecklistItem: ListedFields {
+    static let listedProperties: [@Sendable (ChecklistItem) -> any AnyDatabaseProperty] = [
+        { $0.$id }, { $0.$requestID }, { $0.$instructionID }, { $0.$position }, { $0.$text }, { $0.$mandatory },
+        { $0.$done }, { $0.$doneAt }, { $0.$doneBy }, { $0.$note }, { $0.$version }
+    ]
+}
