@@ -164,6 +164,28 @@ struct ReadPathTests {
         }
     }
 
+    /// The API's keys are kept once converted (`SnakeCase`); every answer must still read as Foundation's own
+    /// `.convertToSnakeCase` writes it, nested objects and dictionary keys included.
+    @Test func keptSnakeCaseKeysAreFoundations() async throws {
+        try await withTestApp { env in
+            let plan = try await env.servicePlan()
+            let id = try #require(UUID(uuidString: try await env.serviceRequest(contract: plan.contract).id))
+            let detail = try await ServiceRequestService.detail(id, on: env.db, now: env.clock.now, clocks: env.app.serviceClocks)
+            let reference = JSONEncoder()
+            reference.keyEncodingStrategy = .convertToSnakeCase
+            reference.outputFormatting = JSONCoding.encoder.outputFormatting
+            reference.dateEncodingStrategy = .custom { date, encoder in
+                var c = encoder.singleValueContainer()
+                try c.encode(JSONCoding.formatInstant(date))
+            }
+            let odd = ["myURLProperty": 1, "_leading": 2, "trailing_": 3, "a1B2c": 4, "already_snake": 5, "ID": 6, "checklistItemIDs": 7, "名称": 8]
+            for _ in 0..<2 {  // the second time from the kept keys
+                #expect(try JSONCoding.encoder.encode(detail) == reference.encode(detail))
+                #expect(try JSONCoding.encoder.encode(odd) == reference.encode(odd))
+            }
+        }
+    }
+
     @Test func listAndDashboardUseTheirIndexes() async throws {
         try await withTestApp { env in
             guard env.db.isSQLite else { return }
