@@ -1,6 +1,7 @@
 @testable import App
 import Fluent
 import Foundation
+import LvyueCore
 import SQLKit
 import Testing
 import VaporTesting
@@ -118,6 +119,23 @@ struct GroupCommitTests {
                 return sum
             }
             #expect(sum == count * (count + 1) / 2)
+
+            // A statement kept prepared is run again with other values without being planned again, even one whose
+            // plan looked at its values (an equality filtered after the index).
+            if app.isSQLite {
+                @Sendable func versions(_ scope: String) async throws {
+                    _ = try await Store.write(app) { db in
+                        try await TemplateLibrary.effectiveVersionIDs([(.workInstruction, scope), (.satisfactionSurvey, scope)],
+                                                                      on: LocalDate(year: 2026, month: 3, day: 2)!, db: db)
+                    }
+                }
+                try await versions("a")
+                let before = app.writeQueue.writer.statementCounts
+                for scope in ["b", "c", "a"] { try await versions(scope) }
+                let after = app.writeQueue.writer.statementCounts
+                #expect(after.prepared == before.prepared)
+                #expect(after.replanned == before.replanned)
+            }
             try await Store.write(app) { db in try await db.sql.raw("DROP TABLE writer_check").run() }
         }
     }

@@ -20,7 +20,7 @@ actor WriteQueue {
 
     /// At most this many writes share one transaction (`LVYUE_WRITE_BATCH`, default 64; 1 turns grouping off).
     let maxBatch: Int
-    let writer: SQLiteWriter
+    nonisolated let writer: SQLiteWriter
     private var pending: [Job] = []
     private var draining = false
 

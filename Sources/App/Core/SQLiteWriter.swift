@@ -33,6 +33,8 @@ final class SQLiteWriter: @unchecked Sendable {
     private let lock = NIOLock()
     private var handle: OpaquePointer?
     private var statements: [String: OpaquePointer] = [:]
+    private var preparedCount = 0
+    private var replannedCount = 0
 
     init(path: String) {
         self.path = path
@@ -53,7 +55,13 @@ final class SQLiteWriter: @unchecked Sendable {
             let db = try opened()
             let statement = try prepared(sql, on: db)
             defer {
+                replannedCount += Int(sqlite_nio_sqlite3_stmt_status(statement, SQLITE_STMTSTATUS_REPREPARE, 1))
                 sqlite_nio_sqlite3_reset(statement)
+            }
+            // Every parameter is bound again on each run, so the last run's values are not cleared first: clearing
+            // marks a statement whose plan looked at its values (SQLite does this for any equality it filters on
+            // after the index) as expired, and it would be planned again every time.
+            if binds.count != Int(sqlite_nio_sqlite3_bind_parameter_count(statement)) {
                 sqlite_nio_sqlite3_clear_bindings(statement)
             }
             for (index, value) in binds.enumerated() {
@@ -73,6 +81,10 @@ final class SQLiteWriter: @unchecked Sendable {
             }
         }
     }
+
+    /// How many statements were prepared and how many runs had to plan their statement again (SQLite does when a
+    /// schema changed, or when a plan that looked at a bound value is marked stale), since the connection opened.
+    var statementCounts: (prepared: Int, replanned: Int) { lock.withLock { (preparedCount, replannedCount) } }
 
     /// Finalizes the statements, closes the connection and stops the thread; when the application shuts down.
     func close() async throws {
@@ -123,6 +135,7 @@ final class SQLiteWriter: @unchecked Sendable {
             throw SQLiteWriterError(rc, db)
         }
         statements[sql] = statement
+        preparedCount += 1
         return statement
     }
 

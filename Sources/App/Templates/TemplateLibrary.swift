@@ -53,24 +53,38 @@ enum TemplateLibrary {
         return (t, v)
     }
 
-    /// The ids of the versions in force on `day` of the templates named by kind and scope, read with each version's
-    /// dates and state but not its rows. This runs on every new request, inside the write lock: one short statement per
-    /// template, always the same text, rather than one statement with an OR per template, which SQLite plans again
-    /// each time its values change.
+    /// The ids of the versions in force on `day` of the templates named by kind and scope, from one query that reads
+    /// each version's dates and state but not its rows. This runs on every new request, inside the write lock.
     static func effectiveVersionIDs(_ wanted: [(kind: TemplateKind, scope: String)], on day: LocalDate,
                                     db: any Database) async throws -> [TemplateKind: UUID] {
+        guard !wanted.isEmpty else { return [:] }
+        let rows = try await db.sql.select()
+            .column(SQLColumn("kind", table: "t")).column(SQLColumn("scope", table: "t"))
+            .columns(SQLColumn("id", table: "v"), SQLColumn("number", table: "v"), SQLColumn("state", table: "v"),
+                     SQLColumn("effective_on", table: "v"), SQLColumn("created_at", table: "v"))
+            .from(SQLAlias(SQLIdentifier(LibraryTemplate.schema), as: SQLIdentifier("t")))
+            .join(SQLAlias(SQLIdentifier(TemplateVersion.schema), as: SQLIdentifier("v")), on: SQLColumn("template_id", table: "v"),
+                  .equal, SQLColumn("id", table: "t"))
+            .where(group: { group in
+                for w in wanted {
+                    group.orWhere(group: { $0.where(SQLColumn("kind", table: "t"), .equal, SQLBind(w.kind.rawValue))
+                        .where(SQLColumn("scope", table: "t"), .equal, SQLBind(w.scope)) })
+                }
+                return group
+            })
+            .all()
+        var candidates: [String: [(id: UUID, facts: TemplateVersionFacts)]] = [:]
+        for row in rows {
+            let key = try row.decode(column: "kind", as: String.self) + "\u{1F}" + row.decode(column: "scope", as: String.self)
+            let facts = TemplateVersionFacts(
+                number: try row.decode(column: "number", as: Int.self), state: try row.decode(column: "state", as: TemplateVersionState.self),
+                effectiveOn: try row.decode(column: "effective_on", as: String?.self).flatMap(LocalDate.init(iso:)),
+                createdOn: LocalDate(date: try row.decode(column: "created_at", as: Date.self), in: JSONCoding.displayTimeZone))
+            candidates[key, default: []].append((try row.decode(column: "id", as: UUID.self), facts))
+        }
         var found: [TemplateKind: UUID] = [:]
         for w in wanted {
-            let rows = try await db.sql.raw("""
-                SELECT v.id, v.number, v.state, v.effective_on, v.created_at FROM templates AS t
-                JOIN template_versions AS v ON v.template_id = t.id WHERE t.kind = \(bind: w.kind.rawValue) AND t.scope = \(bind: w.scope)
-                """).all()
-            let versions = try rows.map { row in
-                (id: try row.decode(column: "id", as: UUID.self), facts: TemplateVersionFacts(
-                    number: try row.decode(column: "number", as: Int.self), state: try row.decode(column: "state", as: TemplateVersionState.self),
-                    effectiveOn: try row.decode(column: "effective_on", as: String?.self).flatMap(LocalDate.init(iso:)),
-                    createdOn: LocalDate(date: try row.decode(column: "created_at", as: Date.self), in: JSONCoding.displayTimeZone)))
-            }
+            let versions = candidates[w.kind.rawValue + "\u{1F}" + w.scope] ?? []
             if let f = TemplateRules.effective(on: day, among: versions.map(\.facts)), let v = versions.first(where: { $0.facts.number == f.number }) {
                 found[w.kind] = v.id
             }
