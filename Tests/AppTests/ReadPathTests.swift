@@ -1,6 +1,7 @@
 @testable import App
 import Fluent
 import Foundation
+import LvyueCore
 import SQLKit
 import Testing
 import VaporTesting
@@ -164,26 +165,17 @@ struct ReadPathTests {
         }
     }
 
-    /// The API's keys are kept once converted (`SnakeCase`); every answer must still read as Foundation's own
-    /// `.convertToSnakeCase` writes it, nested objects and dictionary keys included.
-    @Test func keptSnakeCaseKeysAreFoundations() async throws {
-        try await withTestApp { env in
-            let plan = try await env.servicePlan()
-            let id = try #require(UUID(uuidString: try await env.serviceRequest(contract: plan.contract).id))
-            let detail = try await ServiceRequestService.detail(id, on: env.db, now: env.clock.now, clocks: env.app.serviceClocks)
-            let reference = JSONEncoder()
-            reference.keyEncodingStrategy = .convertToSnakeCase
-            reference.outputFormatting = JSONCoding.encoder.outputFormatting
-            reference.dateEncodingStrategy = .custom { date, encoder in
-                var c = encoder.singleValueContainer()
-                try c.encode(JSONCoding.formatInstant(date))
-            }
-            let odd = ["myURLProperty": 1, "_leading": 2, "trailing_": 3, "a1B2c": 4, "already_snake": 5, "ID": 6, "checklistItemIDs": 7, "名称": 8]
-            for _ in 0..<2 {  // the second time from the kept keys
-                #expect(try JSONCoding.encoder.encode(detail) == reference.encode(detail))
-                #expect(try JSONCoding.encoder.encode(odd) == reference.encode(odd))
-            }
-        }
+    /// Stored JSON texts decoded once are kept by their text: a changed text reads as itself, never as the one before;
+    /// an unreadable one gives the fallback; the bound empties the cache rather than growing it.
+    @Test func decodedTextsFollowTheirText() {
+        let texts = DecodedTexts<[String]>(fallback: ["fallback"], limit: 2)
+        #expect(texts.value(#"["a"]"#) == ["a"])
+        #expect(texts.value(#"["a"]"#) == ["a"])
+        #expect(texts.value(#"["a","b"]"#) == ["a", "b"])
+        #expect(texts.value("not json") == ["fallback"])
+        #expect(texts.value(#"["a"]"#) == ["a"])
+        let policy = ClockPolicy.decoded.value(JSONText.encode(ClockPolicy()))
+        #expect(policy == ClockPolicy())
     }
 
     @Test func listAndDashboardUseTheirIndexes() async throws {

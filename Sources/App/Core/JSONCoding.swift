@@ -11,7 +11,7 @@ enum JSONCoding {
 
     static let encoder: JSONEncoder = {
         let e = JSONEncoder()
-        e.keyEncodingStrategy = .custom { path in SnakeCase.key(path[path.count - 1]) }
+        e.keyEncodingStrategy = .convertToSnakeCase
         e.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         e.dateEncodingStrategy = .custom { date, encoder in
             var c = encoder.singleValueContainer()
@@ -37,13 +37,9 @@ enum JSONCoding {
     static func formatInstant(_ date: Date, in zone: TimeZone = displayTimeZone) -> String {
         // Before standard time zones (Shanghai before 1901: local mean time, +08:05:43) the offset has seconds,
         // which RFC 3339 cannot express; such instants are written in UTC (found by API fuzzing, issue #5).
-        guard zone.secondsFromGMT(for: date) % 60 == 0 else { return instantStyle(TimeZone(identifier: "UTC")!).format(date) }
-        return (zone == displayTimeZone ? displayStyle : instantStyle(zone)).format(date)
-    }
-
-    private static let displayStyle = instantStyle(displayTimeZone)
-    private static func instantStyle(_ zone: TimeZone) -> Date.ISO8601FormatStyle {
-        Date.ISO8601FormatStyle(timeSeparator: .colon, timeZoneSeparator: .colon, includingFractionalSeconds: false, timeZone: zone)
+        let zone = zone.secondsFromGMT(for: date) % 60 == 0 ? zone : TimeZone(identifier: "UTC")!
+        return Date.ISO8601FormatStyle(timeSeparator: .colon, timeZoneSeparator: .colon, includingFractionalSeconds: false, timeZone: zone)
+            .format(date)
     }
 
     /// Accepts `2026-03-02T09:30:00+08:00`, `…Z`, with or without fractional seconds. Requires an offset.
@@ -58,45 +54,28 @@ enum JSONCoding {
     }
 }
 
-/// The API's snake_case keys, exactly as Foundation's `.convertToSnakeCase` writes them (it computes each one), kept once
-/// computed: the same few hundred property names are converted on every answer and audit event. Bounded, since
-/// dictionary keys pass through here too.
-enum SnakeCase {
-    private struct Key: CodingKey {
-        var stringValue: String
-        var intValue: Int? { nil }
-        init(stringValue: String) { self.stringValue = stringValue }
-        init?(intValue: Int) { nil }
+/// JSON texts stored in a column and decoded on hot paths (every new request copies its type's work instruction and
+/// its plan's clock policy): each distinct text is decoded once and kept by the text itself, so a changed text is
+/// decoded afresh and never confused with the old one. Bounded: past `limit` texts the cache starts again. A text that
+/// does not decode gives `fallback`, as the callers did before.
+final class DecodedTexts<Value: Decodable & Sendable>: Sendable {
+    private let cache = NIOLockedValueBox([String: Value]())
+    private let fallback: Value
+    private let limit: Int
+
+    init(fallback: Value, limit: Int = 64) {
+        self.fallback = fallback
+        self.limit = limit
     }
 
-    private struct OneKey: Encodable {
-        var name: String
-        func encode(to encoder: any Encoder) throws {
-            var c = encoder.container(keyedBy: Key.self)
-            try c.encode(0, forKey: Key(stringValue: name))
+    func value(_ json: String) -> Value {
+        if let hit = cache.withLockedValue({ $0[json] }) { return hit }
+        let decoded = (try? JSONDecoder().decode(Value.self, from: Data(json.utf8))) ?? fallback
+        cache.withLockedValue { texts in
+            if texts.count >= limit { texts.removeAll() }
+            texts[json] = decoded
         }
-    }
-
-    private static let known = NIOLockedValueBox([String: Key]())
-    private static let foundation: JSONEncoder = {
-        let e = JSONEncoder()
-        e.keyEncodingStrategy = .convertToSnakeCase
-        return e
-    }()
-
-    static func key(_ key: any CodingKey) -> any CodingKey {
-        if key.intValue != nil { return key }
-        let name = key.stringValue
-        if let hit = known.withLockedValue({ $0[name] }) { return hit }
-        // Foundation's own conversion, read back from a one-key object.
-        let converted = (try? foundation.encode(OneKey(name: name)))
-            .flatMap { try? JSONDecoder().decode([String: Int].self, from: $0).keys.first } ?? name
-        let snake = Key(stringValue: converted)
-        known.withLockedValue { keys in
-            if keys.count >= 4096 { keys.removeAll() }
-            keys[name] = snake
-        }
-        return snake
+        return decoded
     }
 }
 

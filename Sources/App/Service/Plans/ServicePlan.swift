@@ -46,7 +46,7 @@ final class ServicePlan: Model, @unchecked Sendable {
     }
 
     var clockPolicy: ClockPolicy {
-        get { (try? JSONDecoder().decode(ClockPolicy.self, from: Data(clockPolicyJSON.utf8))) ?? ClockPolicy() }
+        get { ClockPolicy.decoded.value(clockPolicyJSON) }
         set { clockPolicyJSON = JSONText.encode(newValue) }
     }
 
@@ -83,6 +83,11 @@ final class ServiceNotice: Model, @unchecked Sendable {
     @Field(key: "sent_by") var sentBy: String
 
     init() {}
+}
+
+extension ClockPolicy {
+    /// The few policies stored on plans and requests, decoded once each (an unreadable one reads as the standard's).
+    static let decoded = DecodedTexts<ClockPolicy>(fallback: ClockPolicy())
 }
 
 enum JSONText {

@@ -102,9 +102,7 @@ final class ServiceRequest: Model, @unchecked Sendable {
 
     init() {}
 
-    var clockPolicy: ClockPolicy {
-        (try? JSONDecoder().decode(ClockPolicy.self, from: Data(clockPolicyJSON.utf8))) ?? ClockPolicy()
-    }
+    var clockPolicy: ClockPolicy { ClockPolicy.decoded.value(clockPolicyJSON) }
 }
 
 extension ServiceRequest: ListedFields {

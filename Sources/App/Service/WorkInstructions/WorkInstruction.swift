@@ -1,5 +1,4 @@
 import Fluent
-import NIOConcurrencyHelpers
 import Foundation
 
 /// One step of a work instruction's checklist.
@@ -54,27 +53,8 @@ final class WorkInstruction: Model, @unchecked Sendable {
     static func toolkit(json: String) -> [ToolkitItem] { decodedToolkits.value(json) }
 
     /// Every new request copies its type's current instruction: the few stored texts are decoded once each.
-    private static let decodedItems = DecodedTexts<[InstructionItem]>()
-    private static let decodedToolkits = DecodedTexts<[ToolkitItem]>()
-}
-
-/// JSON texts decoded once and kept by their text, so a changed text is decoded afresh and never confused with the
-/// old one. Bounded: past `limit` texts the cache starts again. A text that does not decode gives the empty value.
-final class DecodedTexts<Value: Decodable & Sendable & ExpressibleByArrayLiteral>: Sendable {
-    private let cache = NIOLockedValueBox([String: Value]())
-    private let limit: Int
-
-    init(limit: Int = 64) { self.limit = limit }
-
-    func value(_ json: String) -> Value {
-        if let hit = cache.withLockedValue({ $0[json] }) { return hit }
-        let decoded = (try? JSONDecoder().decode(Value.self, from: Data(json.utf8))) ?? []
-        cache.withLockedValue { texts in
-            if texts.count >= limit { texts.removeAll() }
-            texts[json] = decoded
-        }
-        return decoded
-    }
+    private static let decodedItems = DecodedTexts<[InstructionItem]>(fallback: [])
+    private static let decodedToolkits = DecodedTexts<[ToolkitItem]>(fallback: [])
 }
 
 /// A request's copy of a checklist item, ticked by the engineer with a note.
