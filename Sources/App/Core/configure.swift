@@ -111,6 +111,7 @@ enum Migrations {
         app.migrations.add(AddRiskMessageKeys())  // issue #8: a risk's last reason in the reader's language
         app.migrations.add(AddOpenAlertIndex())  // issue #9: the dashboard's open alerts without a scan
         app.migrations.add(AddMilestoneTotals())  // issue #9: the dashboard's milestone counts kept by triggers
+        app.migrations.add(AddFiredRiskIndex())  // issue #9: the dashboard's fired risks without a scan
     }
 }
 

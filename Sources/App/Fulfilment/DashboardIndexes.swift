@@ -37,3 +37,15 @@ struct AddOpenAlertIndex: AsyncMigration {
         try await database.sql.raw("DROP INDEX IF EXISTS alerts_unresolved").run()
     }
 }
+
+/// The dashboard's fired risks, counted and listed: about 5 000 of the 35 000 risks at scale L are fired, and without an
+/// index both statements read every risk (6–8 ms each on a freshly generated L).
+struct AddFiredRiskIndex: AsyncMigration {
+    func prepare(on database: any Database) async throws {
+        try await database.sql.raw("CREATE INDEX IF NOT EXISTS risks_fired ON risks (fired, contract_id)").run()
+    }
+
+    func revert(on database: any Database) async throws {
+        try await database.sql.raw("DROP INDEX IF EXISTS risks_fired").run()
+    }
+}

@@ -51,9 +51,11 @@ enum DashboardService {
         let rCount = try await db.sql.raw("""
             SELECT COUNT(*) AS n FROM risks r JOIN contracts c ON c.id = r.contract_id WHERE \(f) AND r.fired = \(bind: true)
             """).first()
+        // Open alerts: the status is written into the statement (a literal, not a bound value) so SQLite sees at
+        // prepare time that the partial index `alerts_unresolved` holds every row asked for.
         let aRow = try await db.sql.raw("""
             SELECT COUNT(*) AS n, SUM(CASE WHEN a.level = \(bind: AlertLevel.breach.rawValue) THEN 1 ELSE 0 END) AS breach
-            FROM alerts a JOIN contracts c ON c.id = a.contract_id WHERE \(f) AND a.status <> \(bind: AlertStatus.resolved.rawValue)
+            FROM alerts a JOIN contracts c ON c.id = a.contract_id WHERE \(f) AND a.status <> \(literal: AlertStatus.resolved.rawValue)
             """).first()
         let active = [EscalationStatus.open.rawValue, EscalationStatus.inProgress.rawValue]
         let eRow = try await db.sql.raw("""
@@ -210,7 +212,7 @@ enum DashboardService {
         }
         let alertIDs = try await db.sql.raw("""
             SELECT a.id FROM alerts a JOIN contracts c ON c.id = a.contract_id
-            WHERE \(f) AND a.status <> \(bind: AlertStatus.resolved.rawValue) ORDER BY a.fired_at DESC, a.id DESC LIMIT 20
+            WHERE \(f) AND a.status <> \(literal: AlertStatus.resolved.rawValue) ORDER BY a.fired_at DESC, a.id DESC LIMIT 20
             """).all().map { try $0.decode(column: "id", as: UUID.self) }
         let ctx = ResponseContext(now: now)
         let alerts = alertIDs.isEmpty ? [] : try await Alert.query(on: db).filter(\.$id ~~ alertIDs).sort(\.$firedAt, .descending).all().map { $0.response(ctx) }
