@@ -227,6 +227,11 @@ struct ReadPathTests {
                 SELECT COUNT(*) FROM risks r JOIN contracts c ON c.id = r.contract_id WHERE r.fired = \(bind: true)
                 """)
             #expect(risks.contains("INDEX risks_fired"), "\(risks)")
+            let worst = try await plan("""
+                SELECT r.id FROM risks r JOIN contracts c ON c.id = r.contract_id WHERE r.fired = \(bind: true)
+                ORDER BY r.likelihood * r.impact DESC, r.id LIMIT 100
+                """)
+            #expect(worst.contains("INDEX risks_fired") && !worst.contains("TEMP B-TREE"), "\(worst)")
         }
     }
 }

@@ -38,11 +38,14 @@ struct AddOpenAlertIndex: AsyncMigration {
     }
 }
 
-/// The dashboard's fired risks, counted and listed: about 5 000 of the 35 000 risks at scale L are fired, and without an
-/// index both statements read every risk (6–8 ms each on a freshly generated L).
+/// The dashboard's fired risks, counted and listed worst first: about 5 000 of the 35 000 risks at scale L are fired,
+/// and without an index both statements read every risk (6–8 ms each on a freshly generated L). The index holds them
+/// in the list's order (score, then id), so the list reads its first hundred and stops (0.7 ms).
 struct AddFiredRiskIndex: AsyncMigration {
     func prepare(on database: any Database) async throws {
-        try await database.sql.raw("CREATE INDEX IF NOT EXISTS risks_fired ON risks (fired, contract_id)").run()
+        try await database.sql.raw("""
+            CREATE INDEX IF NOT EXISTS risks_fired ON risks (fired, (likelihood * impact) DESC, id, contract_id)
+            """).run()
     }
 
     func revert(on database: any Database) async throws {
