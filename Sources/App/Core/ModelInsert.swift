@@ -4,8 +4,9 @@ import SQLiteNIO
 
 /// Inserts models built in memory with one plain statement. Fluent's `create` reflects over a model's properties
 /// (Swift's `Mirror`, which resolves every field's type by name each time) four times per row and builds its SQL
-/// through the query serializer; this collects the fields once and sends one prepared `INSERT` of several rows. It
-/// is used on the paths every new service request runs inside the write lock. Every model given must be new and
+/// through the query serializer; this collects the fields once per row (without reflecting at all for a model that
+/// lists its fields, `ListedFields`) and sends one prepared `INSERT` of several rows. It is used on the paths every
+/// new service request runs inside the write lock. Every model given must be new and
 /// have the same fields set; the caller marks them as existing (`$id.exists`) if it goes on to update them.
 enum ModelInsert {
     /// The fields set on one model, in declaration order, as Fluent's `create` would write them (a field never set
