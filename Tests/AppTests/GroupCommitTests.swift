@@ -141,6 +141,22 @@ struct GroupCommitTests {
     }
 }
 
+@Suite("Group commit: a busy database")
+struct BusyWriterTests {
+    /// A write that waited out the writer's whole busy timeout behind another process is answered 503 with
+    /// `Retry-After`, not as an internal error; other SQLite errors stay 500s that leak nothing.
+    @Test func aBusyDatabaseIsAServiceUnavailableAnswer() {
+        let busy = LvyueErrorMiddleware.map(SQLiteWriterError(5, nil))  // SQLITE_BUSY
+        #expect(busy.status == .serviceUnavailable)
+        #expect(busy.code == "busy")
+        let snapshotBusy = LvyueErrorMiddleware.map(SQLiteWriterError(5 | (2 << 8), nil))  // SQLITE_BUSY_SNAPSHOT
+        #expect(snapshotBusy.status == .serviceUnavailable)
+        let other = LvyueErrorMiddleware.map(SQLiteWriterError(1, nil))  // SQLITE_ERROR
+        #expect(other.status == .internalServerError)
+        #expect(!other.message.contains("SQL"))
+    }
+}
+
 extension Counters {
     /// The current value of a counter (0 if it was never used); for tests.
     static func value(_ name: String, on db: any Database) async throws -> Int {

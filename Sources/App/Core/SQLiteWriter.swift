@@ -215,6 +215,8 @@ struct SQLiteWriterError: Error, DatabaseError, CustomStringConvertible {
     var isSyntaxError: Bool { primary == SQLITE_ERROR || primary == SQLITE_SCHEMA }
     var isConstraintFailure: Bool { primary == SQLITE_CONSTRAINT }
     var isConnectionClosed: Bool { primary == SQLITE_MISUSE || primary == SQLITE_CANTOPEN }
+    /// Another connection held the write lock for the whole `busy_timeout` (answered 503, `LvyueErrorMiddleware`).
+    var isBusy: Bool { primary == SQLITE_BUSY }
     var description: String { "SQLite error \(code): \(message)" }
 }
 
