@@ -146,12 +146,16 @@ struct BusyWriterTests {
     /// A write that waited out the writer's whole busy timeout behind another process is answered 503 with
     /// `Retry-After`, not as an internal error; other SQLite errors stay 500s that leak nothing.
     @Test func aBusyDatabaseIsAServiceUnavailableAnswer() {
-        let busy = LvyueErrorMiddleware.map(SQLiteWriterError(5, nil))  // SQLITE_BUSY
+        let busyError = SQLiteWriterError.failure(5, nil)  // SQLITE_BUSY
+        let busy = LvyueErrorMiddleware.map(busyError)
         #expect(busy.status == .serviceUnavailable)
         #expect(busy.code == "busy")
-        let snapshotBusy = LvyueErrorMiddleware.map(SQLiteWriterError(5 | (2 << 8), nil))  // SQLITE_BUSY_SNAPSHOT
+        let answer = Response()
+        LvyueErrorMiddleware.keepRetryAfter(busyError, answer)
+        #expect(answer.headers.first(name: "Retry-After") == "5")
+        let snapshotBusy = LvyueErrorMiddleware.map(SQLiteWriterError.failure(5 | (2 << 8), nil))  // SQLITE_BUSY_SNAPSHOT
         #expect(snapshotBusy.status == .serviceUnavailable)
-        let other = LvyueErrorMiddleware.map(SQLiteWriterError(1, nil))  // SQLITE_ERROR
+        let other = LvyueErrorMiddleware.map(SQLiteWriterError.failure(1, nil))  // SQLITE_ERROR
         #expect(other.status == .internalServerError)
         #expect(!other.message.contains("SQL"))
     }

@@ -37,8 +37,6 @@ struct LvyueErrorMiddleware: Middleware {
     static func keepRetryAfter(_ error: any Error, _ response: Response) {
         if let abort = error as? any AbortError, let value = abort.headers.first(name: "Retry-After") {
             response.headers.replaceOrAdd(name: "Retry-After", value: value)
-        } else if let e = error as? SQLiteWriterError, e.isBusy {
-            response.headers.replaceOrAdd(name: "Retry-After", value: "5")
         }
     }
 
@@ -63,14 +61,11 @@ struct LvyueErrorMiddleware: Middleware {
             case .unauthorized: "unauthorized"
             case .forbidden: "forbidden"
             case .tooManyRequests: "too_many_requests"
+            case .serviceUnavailable: "busy"
             default: e.status.code >= 500 ? "internal" : "error"
             }
             let message = e.status == .notFound && e.reason == "Not Found" ? "no such route" : e.reason
             return Mapped(status: e.status, code: code, message: message, fields: [:])
-        case let e as SQLiteWriterError where e.isBusy:
-            // Another process (an import, a restore) held SQLite's write lock for the writer's whole wait.
-            return Mapped(status: .serviceUnavailable, code: "busy",
-                          message: "the database is busy with another writer; try again shortly", fields: [:])
         case is DecodingError:
             return Mapped(status: .badRequest, code: "bad_request", message: "the request could not be decoded", fields: [:])
         default:

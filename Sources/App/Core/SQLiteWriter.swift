@@ -5,6 +5,7 @@ import NIOCore
 import NIOPosix
 import SQLKit
 import SQLiteKit
+import Vapor
 import VaporCSQLite
 
 /// The one connection that writes, on SQLite. Every write batch of the `WriteQueue` runs on it, synchronously through
@@ -66,13 +67,13 @@ final class SQLiteWriter: @unchecked Sendable {
             }
             for (index, value) in binds.enumerated() {
                 let rc = Self.bind(value, at: Int32(index + 1), to: statement)
-                guard rc == SQLITE_OK else { throw SQLiteWriterError(rc, db) }
+                guard rc == SQLITE_OK else { throw SQLiteWriterError.failure(rc, db) }
             }
             var columns: [String]?
             while true {
                 let rc = sqlite_nio_sqlite3_step(statement)
                 if rc == SQLITE_DONE { return }
-                guard rc == SQLITE_ROW else { throw SQLiteWriterError(rc, db) }
+                guard rc == SQLITE_ROW else { throw SQLiteWriterError.failure(rc, db) }
                 let count = sqlite_nio_sqlite3_column_count(statement)
                 if columns == nil {
                     columns = (0..<count).map { String(cString: sqlite_nio_sqlite3_column_name(statement, $0)) }
@@ -132,7 +133,7 @@ final class SQLiteWriter: @unchecked Sendable {
         let rc = sqlite_nio_sqlite3_prepare_v3(db, sql, -1, UInt32(SQLITE_PREPARE_PERSISTENT), &statement, nil)
         guard rc == SQLITE_OK, let statement else {
             sqlite_nio_sqlite3_finalize(statement)
-            throw SQLiteWriterError(rc, db)
+            throw SQLiteWriterError.failure(rc, db)
         }
         statements[sql] = statement
         preparedCount += 1
@@ -211,13 +212,25 @@ struct SQLiteWriterError: Error, DatabaseError, CustomStringConvertible {
 
     static func missingColumn(_ column: String) -> Self { Self(code: SQLITE_ERROR, message: "no column \(column) in the row") }
 
+    /// The error a failed call throws: `DatabaseBusy` when another connection held the write lock for the whole
+    /// `busy_timeout`, this error otherwise.
+    static func failure(_ code: Int32, _ db: OpaquePointer?) -> any Error {
+        code & 0xff == SQLITE_BUSY ? DatabaseBusy() : SQLiteWriterError(code, db)
+    }
+
     private var primary: Int32 { code & 0xff }
     var isSyntaxError: Bool { primary == SQLITE_ERROR || primary == SQLITE_SCHEMA }
     var isConstraintFailure: Bool { primary == SQLITE_CONSTRAINT }
     var isConnectionClosed: Bool { primary == SQLITE_MISUSE || primary == SQLITE_CANTOPEN }
-    /// Another connection held the write lock for the whole `busy_timeout` (answered 503, `LvyueErrorMiddleware`).
-    var isBusy: Bool { primary == SQLITE_BUSY }
     var description: String { "SQLite error \(code): \(message)" }
+}
+
+/// Another process (an import, a restore) held SQLite's write lock for the writer's whole wait: the write changed
+/// nothing and may be tried again, so the answer is 503 with `Retry-After` rather than an internal error.
+struct DatabaseBusy: AbortError {
+    var status: HTTPResponseStatus { .serviceUnavailable }
+    var reason: String { "the database is busy with another writer; try again shortly" }
+    var headers: HTTPHeaders { ["Retry-After": "5"] }
 }
 
 /// Fluent's and SQLKit's view of the writer connection, always inside the batch's transaction. Every call runs to its
