@@ -66,7 +66,7 @@ enum AuditLog {
     }
 
     private static func encode(_ value: any Encodable) throws -> String {
-        String(decoding: try JSONCoding.encoder.encode(value), as: UTF8.self)
+        String(decoding: try JSONBytes.encode(value), as: UTF8.self)
     }
 }
 

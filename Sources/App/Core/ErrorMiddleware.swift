@@ -20,8 +20,7 @@ struct LvyueErrorMiddleware: Middleware {
         if request.url.path.hasPrefix("/api/") || request.url.path == "/api" {
             let body = ErrorEnvelope(error: .init(code: mapped.code, message: mapped.message,
                                                   fields: mapped.fields.isEmpty ? nil : mapped.fields))
-            let response = Response(status: mapped.status)
-            try response.content.encode(body, using: JSONCoding.encoder)
+            let response = Response.json(bytes: try JSONBytes.encode(body), status: mapped.status)
             if mapped.status == .unauthorized {
                 response.headers.replaceOrAdd(name: .wwwAuthenticate, value: "Bearer")
             }

@@ -25,9 +25,15 @@ enum Precondition {
 
 extension Response {
     static func json<T: Encodable>(_ value: T, status: HTTPResponseStatus = .ok, version: Int? = nil) throws -> Response {
-        let response = Response(status: status)
-        try response.content.encode(value, using: JSONCoding.encoder)
+        let response = Response.json(bytes: try JSONBytes.encode(value), status: status)
         if let version { response.headers.replaceOrAdd(name: .eTag, value: "\"\(version)\"") }
         return response
+    }
+
+    /// An answer whose JSON is already written.
+    static func json(bytes: [UInt8], status: HTTPResponseStatus) -> Response {
+        var headers = HTTPHeaders()
+        headers.contentType = .json
+        return Response(status: status, headers: headers, body: .init(buffer: ByteBuffer(bytes: bytes)))
     }
 }
