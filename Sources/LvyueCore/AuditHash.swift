@@ -1,4 +1,3 @@
-import Crypto
 import Foundation
 
 /// The audit log's hash chain: each entry's hash covers the previous hash and its own payload,
@@ -9,10 +8,6 @@ public enum AuditHash {
 
     /// Lowercase hex SHA-256 of `previous + "\n" + payload` (UTF-8).
     public static func hash(previous: String, payload: String) -> String {
-        let digest = SHA256.hash(data: Data((previous + "\n" + payload).utf8))
-        return digest.map { byte in
-            let hex = String(byte, radix: 16)
-            return byte < 16 ? "0" + hex : hex
-        }.joined()
+        Hex.sha256(Data((previous + "\n" + payload).utf8))
     }
 }

@@ -73,3 +73,14 @@ private let spans = Gen.int(in: 0...2400)
 extension WorkCalendar: CustomTestStringConvertible {
     public var testDescription: String { id }
 }
+
+@Suite struct NumberingTests {
+    @Test func hexAndNumbersAsPrintfWritesThem() async {
+        await propertyCheck(count: 200, input: Gen.int(in: 0...1_000_000_000), Gen.int(in: 1...9)) { (n, digits) throws in
+            #expect(DocumentNumber.make("SR", year: 2026, n, digits: digits) == String(format: "SR-2026-%0\(digits)d", n))
+            let bytes = withUnsafeBytes(of: UInt64(n).bigEndian) { Array($0) }
+            #expect(Hex.lowercase(bytes) == bytes.map { String(format: "%02x", $0) }.joined())
+        }
+        #expect(Hex.sha256(Data("abc".utf8)) == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+    }
+}

@@ -80,6 +80,6 @@ enum ReportSnapshots {
 
     static func summary(_ s: ReportSnapshot) -> Summary {
         Summary(quarter: s.quarter, filters: s.filterKey, frozenAt: s.frozenAt, frozenBy: s.frozenByName, version: s.version,
-                sha256: SHA256.hash(data: Data(s.body.utf8)).map { String(format: "%02x", $0) }.joined())
+                sha256: Hex.sha256(Data(s.body.utf8)))
     }
 }

@@ -1,5 +1,5 @@
-import Crypto
 import Foundation
+import LvyueCore
 import Vapor
 
 /// Where attachment bytes live: `$LVYUE_DATA_DIR/attachments` (default `./data/attachments`). Files are named by the
@@ -41,7 +41,7 @@ enum AttachmentStore {
 
     static func remove(_ app: Application, _ id: UUID) { try? FileManager.default.removeItem(atPath: path(app, id)) }
 
-    static func sha256(_ data: Data) -> String { SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined() }
+    static func sha256(_ data: Data) -> String { Hex.sha256(data) }
 }
 
 /// The content type, decided from the file's first bytes (magic numbers) — what the client claims is ignored.

@@ -147,7 +147,7 @@ enum DemoMonitoring {
         let n = try await Counters.next("escalation.\(year)", on: db)
         let e = Escalation()
         e.id = ctx.newID()
-        e.number = String(format: "ESC-%04d-%04d", year, n)
+        e.number = DocumentNumber.make("ESC", year: year, n, digits: 4)
         e.$contract.id = c.id!
         e.$milestone.id = milestone?.id
         e.detectedAt = detected

@@ -64,7 +64,7 @@ enum EscalationService {
             let n = try await Counters.next("escalation.\(year)", on: db)
             let e = Escalation()
             e.id = ctx.newID()
-            e.number = String(format: "ESC-%04d-%04d", year, n)
+            e.number = DocumentNumber.make("ESC", year: year, n, digits: 4)
             e.$contract.id = contract.id!
             e.$milestone.id = input.milestoneId
             e.riskID = input.riskId

@@ -1,5 +1,5 @@
-import Crypto
 import Fluent
+import LvyueCore
 import Vapor
 
 extension User: Authenticatable {}
@@ -30,7 +30,7 @@ enum Passwords {
 
 enum TokenHash {
     static func of(_ token: String) -> String {
-        SHA256.hash(data: Data(token.utf8)).map { String(format: "%02x", $0) }.joined()
+        Hex.sha256(Data(token.utf8))
     }
 }
 

@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import LvyueCore
 
 /// The message formats of each channel kind, as their vendors document them.
 enum ChannelFormats {
@@ -69,7 +70,7 @@ enum ChannelFormats {
         Data(HMAC<SHA256>.authenticationCode(for: message, using: SymmetricKey(data: key)))
     }
 
-    static func hex(_ d: Data) -> String { d.map { String(format: "%02x", $0) }.joined() }
+    static func hex(_ d: Data) -> String { Hex.lowercase(d) }
 
     static func urlEncode(_ s: String) -> String {
         var allowed = CharacterSet.alphanumerics

@@ -230,7 +230,7 @@ struct ScaleGenerator {
                 : (rng.chance(0.02) ? .draft : .active)
             let owner = managers[rng.int(0...(managers.count - 1))]
             let amount = rng.int(50...5_000) * 10_000_00
-            let number = String(format: "HT-%04d-%05d", signedDay.year, i + 1)
+            let number = DocumentNumber.make("HT", year: signedDay.year, i + 1, digits: 5)
             let title = "\(rng.pick(Self.trades))项目\(i + 1)期"
             w.add(Contract.schema, [.uuid(id), .text(number), .text(title), .uuid(customer), .text(category.rawValue), .int(amount), .text("CNY"),
                                     .text(signedDay.description), .text(startsDay.description), .text(endsDay.description), .text(status.rawValue),
@@ -324,7 +324,7 @@ struct ScaleGenerator {
                 let resolvedAt = resolved ? raised.addingTimeInterval(rng.double(86400..<(10 * 86400))) : nil
                 let status: EscalationStatus = resolved ? (rng.chance(0.7) ? .closed : .resolved) : (rng.chance(0.5) ? .inProgress : .open)
                 let resolveBy = raised.addingTimeInterval(7 * 86400)
-                w.add(Escalation.schema, [.uuid(eid), .text(String(format: "ESC-%04d-%04d", year, escNumber)), .uuid(id), .uuid(mid),
+                w.add(Escalation.schema, [.uuid(eid), .text(DocumentNumber.make("ESC", year: year, escNumber, digits: 4)), .uuid(id), .uuid(mid),
                                           .time(detected), .time(raised), .time(detected.addingTimeInterval(86400)),
                                           .bool(raised < detected.addingTimeInterval(86400)), .text("里程碑延期：\(cause.rawValue)"),
                                           .text("影响后续交付节点"), .text("已协调加班赶工"), .int(rng.int(1...3)),
@@ -332,7 +332,7 @@ struct ScaleGenerator {
                                           .int(1), .int(0), resolved ? .text("已完成整改") : .null, resolvedAt.bulk,
                                           status == .closed ? resolvedAt.bulk : .null, .text(owner.1), .int(resolved ? 3 : 1),
                                           .time(raised), .time(resolvedAt ?? raised)])
-                audit(raised, Escalation.entityType, eid, String(format: "ESC-%04d-%04d", year, escNumber))
+                audit(raised, Escalation.entityType, eid, DocumentNumber.make("ESC", year: year, escNumber, digits: 4))
                 extras.escalation(eid, raised: raised, onTime: raised < detected.addingTimeInterval(86400), resolveBy: resolveBy,
                                   resolvedAt: resolvedAt, status: status, owner: owner.1)
                 summary.escalations += 1
@@ -359,7 +359,7 @@ struct ScaleGenerator {
             let receivedYear = day(received).year
             let n = (requestCounter[receivedYear] ?? 0) + 1
             requestCounter[receivedYear] = n
-            let number = String(format: "SR-%04d-%06d", receivedYear, n)
+            let number = DocumentNumber.make("SR", year: receivedYear, n, digits: 6)
             let id = rng.uuid(at: received)
             let (type, title) = rng.pick(Self.requestTitles)
             let urgency: Urgency = type == .inspection ? .periodic : (rng.chance(0.25) ? .urgent : .normal)

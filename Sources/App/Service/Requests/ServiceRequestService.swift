@@ -105,7 +105,7 @@ enum ServiceRequestService {
         let templates = try await TemplateUsage.forRequest(type: form.type, day: receivedDay, on: db)  // issue #7
         let r = ServiceRequest()
         r.id = ctx.newID()
-        r.number = String(format: "SR-%04d-%06d", year, n)
+        r.number = DocumentNumber.make("SR", year: year, n, digits: 6)
         r.version = 1
         r.createdAt = ctx.now
         r.updatedAt = ctx.now

@@ -1,0 +1,34 @@
+import Crypto
+import Foundation
+
+/// Lowercase hexadecimal, as tokens, signatures, attachments and the audit chain are written.
+public enum Hex {
+    public static func lowercase(_ bytes: some Sequence<UInt8>) -> String {
+        let digits = Array("0123456789abcdef".utf8)
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.underestimatedCount * 2)
+        for b in bytes {
+            out.append(digits[Int(b >> 4)])
+            out.append(digits[Int(b & 0x0F)])
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// The SHA-256 of `data`, in lowercase hex.
+    public static func sha256(_ data: some DataProtocol) -> String {
+        lowercase(SHA256.hash(data: data))
+    }
+}
+
+/// The numbers people quote: `SR-2026-000042`, `ESC-2026-0007`: a prefix, the year, and the year's running number
+/// padded with zeros to `digits` (a longer number is written whole).
+public enum DocumentNumber {
+    public static func make(_ prefix: String, year: Int, _ n: Int, digits: Int) -> String {
+        prefix + "-" + padded(year, 4) + "-" + padded(n, digits)
+    }
+
+    static func padded(_ n: Int, _ width: Int) -> String {
+        let s = String(n)
+        return s.count >= width ? s : String(repeating: "0", count: width - s.count) + s
+    }
+}
