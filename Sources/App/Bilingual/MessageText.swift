@@ -25,9 +25,11 @@ enum MessageText {
     }
 
     static func decodeParams(_ json: String?) -> [String: String] {
-        guard let json, let data = json.data(using: .utf8) else { return [:] }
-        return (try? JSONDecoder().decode([String: String].self, from: data)) ?? [:]
+        json.map(decodedParams.value) ?? [:]
     }
+
+    /// Parameters are few distinct texts (a channel, a clock, a status), and every event shown decodes its own.
+    private static let decodedParams = DecodedTexts<[String: String]>(fallback: [:], limit: 512)
 
     /// The message of a row: nil when the row has no key (written before keys existed).
     static func message(key: String?, params: String?) -> Message? {

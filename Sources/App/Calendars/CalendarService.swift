@@ -14,7 +14,7 @@ final class CalendarRegistry: Sendable {
     func calendar(_ id: String, on db: any Database) async throws -> WorkCalendar {
         // The version alone decides a hit: the definition (years of holidays) is read only when it changed.
         if let hit = cache.withLockedValue({ $0[id] }),
-           let row = try await db.sql.select().column("version").from(StoredCalendar.schema).where("id", .equal, SQLBind(id)).first(),
+           let row = try await db.sql.raw("SELECT version FROM \(ident: StoredCalendar.schema) WHERE id = \(bind: id)").first(),
            try row.decode(column: "version", as: Int.self) == hit.version {
             return hit.calendar
         }

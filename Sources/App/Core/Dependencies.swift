@@ -33,14 +33,13 @@ extension Request {
 enum UUIDv7 {
     static func make(at date: Date) -> UUID {
         let ms = UInt64(max(0, date.timeIntervalSince1970 * 1000))
-        var bytes = [UInt8](repeating: 0, count: 16)
-        for i in 0..<6 { bytes[i] = UInt8((ms >> (8 * (5 - UInt64(i)))) & 0xff) }
+        // 80 random bits from two draws of the system generator (each draw is a system call; one per byte was ten).
         var rng = SystemRandomNumberGenerator()
-        for i in 6..<16 { bytes[i] = UInt8.random(in: 0...255, using: &rng) }
-        bytes[6] = (bytes[6] & 0x0f) | 0x70
-        bytes[8] = (bytes[8] & 0x3f) | 0x80
-        return UUID(uuid: (bytes[0], bytes[1], bytes[2], bytes[3], bytes[4], bytes[5], bytes[6], bytes[7],
-                           bytes[8], bytes[9], bytes[10], bytes[11], bytes[12], bytes[13], bytes[14], bytes[15]))
+        let high = rng.next() as UInt64, low = rng.next() as UInt64
+        func byte(_ v: UInt64, _ i: UInt64) -> UInt8 { UInt8(truncatingIfNeeded: v >> (8 * i)) }
+        return UUID(uuid: (byte(ms, 5), byte(ms, 4), byte(ms, 3), byte(ms, 2), byte(ms, 1), byte(ms, 0),
+                           (byte(high, 0) & 0x0f) | 0x70, byte(high, 1), (byte(high, 2) & 0x3f) | 0x80, byte(high, 3),
+                           byte(low, 0), byte(low, 1), byte(low, 2), byte(low, 3), byte(low, 4), byte(low, 5)))
     }
 }
 
@@ -48,8 +47,9 @@ enum UUIDv7 {
 enum SecureToken {
     static func make(bytes count: Int = 32) -> String {
         var rng = SystemRandomNumberGenerator()
-        let bytes = (0..<count).map { _ in UInt8.random(in: 0...255, using: &rng) }
-        return Data(bytes).base64EncodedString()
+        var bytes: [UInt8] = []
+        while bytes.count < count { withUnsafeBytes(of: rng.next() as UInt64) { bytes.append(contentsOf: $0) } }
+        return Data(bytes.prefix(count)).base64EncodedString()
             .replacingOccurrences(of: "+", with: "-")
             .replacingOccurrences(of: "/", with: "_")
             .replacingOccurrences(of: "=", with: "")

@@ -20,6 +20,10 @@ enum JSONCoding {
         return e
     }()
 
+    /// A decoder with Foundation's defaults, for stored texts written with them. Shared: a `JSONDecoder` is safe to use from
+    /// several threads, and making one costs more than a small decode.
+    static let plainDecoder = JSONDecoder()
+
     static let decoder: JSONDecoder = {
         let d = JSONDecoder()
         d.keyDecodingStrategy = .convertFromSnakeCase
@@ -70,7 +74,7 @@ final class DecodedTexts<Value: Decodable & Sendable>: Sendable {
 
     func value(_ json: String) -> Value {
         if let hit = cache.withLockedValue({ $0[json] }) { return hit }
-        let decoded = (try? JSONDecoder().decode(Value.self, from: Data(json.utf8))) ?? fallback
+        let decoded = (try? JSONCoding.plainDecoder.decode(Value.self, from: Data(json.utf8))) ?? fallback
         cache.withLockedValue { texts in
             if texts.count >= limit { texts.removeAll() }
             texts[json] = decoded

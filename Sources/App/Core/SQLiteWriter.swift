@@ -253,7 +253,21 @@ struct SQLiteWriterDatabase: Database, SQLDatabase {
 
     private func run(_ query: any SQLExpression, _ onRow: @Sendable (any SQLRow) -> Void) throws {
         let (sql, binds) = serialize(query)
-        try writer.run(sql, binds.map { try encoder.encode($0) }, decoder: decoder) { onRow($0) }
+        try writer.run(sql, binds.map { try Self.sqliteData($0, encoder) }, decoder: decoder) { onRow($0) }
+    }
+
+    /// A bound value as SQLiteKit's encoder converts it, with the common types first: its general path asks each value
+    /// whether it conforms to a protocol and encodes the rest through an `Encoder`, and every statement has a dozen.
+    static func sqliteData(_ value: any Encodable, _ encoder: SQLiteDataEncoder = SQLiteDataEncoder()) throws -> SQLiteData {
+        switch value {
+        case let v as UUID: .text(v.uuidString)
+        case let v as String: .text(v)
+        case let v as Int: .integer(v)
+        case let v as Date: .float(v.timeIntervalSince1970)
+        case let v as Bool: .integer(v ? 1 : 0)
+        case let v as SQLiteData: v
+        default: try encoder.encode(value)
+        }
     }
 
     private func completed(_ body: () throws -> Void) -> EventLoopFuture<Void> {

@@ -58,21 +58,19 @@ enum TemplateLibrary {
     static func effectiveVersionIDs(_ wanted: [(kind: TemplateKind, scope: String)], on day: LocalDate,
                                     db: any Database) async throws -> [TemplateKind: UUID] {
         guard !wanted.isEmpty else { return [:] }
-        let rows = try await db.sql.select()
-            .column(SQLColumn("kind", table: "t")).column(SQLColumn("scope", table: "t"))
-            .columns(SQLColumn("id", table: "v"), SQLColumn("number", table: "v"), SQLColumn("state", table: "v"),
-                     SQLColumn("effective_on", table: "v"), SQLColumn("created_at", table: "v"))
-            .from(SQLAlias(SQLIdentifier(LibraryTemplate.schema), as: SQLIdentifier("t")))
-            .join(SQLAlias(SQLIdentifier(TemplateVersion.schema), as: SQLIdentifier("v")), on: SQLColumn("template_id", table: "v"),
-                  .equal, SQLColumn("id", table: "t"))
-            .where(group: { group in
-                for w in wanted {
-                    group.orWhere(group: { $0.where(SQLColumn("kind", table: "t"), .equal, SQLBind(w.kind.rawValue))
-                        .where(SQLColumn("scope", table: "t"), .equal, SQLBind(w.scope)) })
-                }
-                return group
-            })
-            .all()
+        // Plain SQL: every new service request runs this inside the write lock.
+        var sql: SQLQueryString = """
+            SELECT t.kind, t.scope, v.id, v.number, v.state, v.effective_on, v.created_at
+            FROM \(ident: LibraryTemplate.schema) t JOIN \(ident: TemplateVersion.schema) v ON v.template_id = t.id WHERE
+            """
+        for (i, w) in wanted.enumerated() {
+            sql.appendLiteral(i == 0 ? " (t.kind = " : " OR (t.kind = ")
+            sql.appendInterpolation(bind: w.kind.rawValue)
+            sql.appendLiteral(" AND t.scope = ")
+            sql.appendInterpolation(bind: w.scope)
+            sql.appendLiteral(")")
+        }
+        let rows = try await db.sql.raw(sql).all()
         var candidates: [String: [(id: UUID, facts: TemplateVersionFacts)]] = [:]
         for row in rows {
             let key = try row.decode(column: "kind", as: String.self) + "\u{1F}" + row.decode(column: "scope", as: String.self)

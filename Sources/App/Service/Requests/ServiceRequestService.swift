@@ -76,8 +76,8 @@ enum ServiceRequestService {
         var customerID = input.customerId
         var contractID = input.contractId
         if let cid = contractID {
-            guard let row = try await db.sql.select().columns("customer_id", "number").from(Contract.schema)
-                .where("id", .equal, SQLBind(cid)).first() else { throw AppError.invalid(fields: ["contract_id": "no such contract"]) }
+            guard let row = try await db.sql.raw("SELECT customer_id, number FROM \(ident: Contract.schema) WHERE id = \(bind: cid)").first()
+            else { throw AppError.invalid(fields: ["contract_id": "no such contract"]) }
             let owner = try row.decode(column: "customer_id", as: UUID.self)
             if let given = customerID, given != owner {
                 throw AppError.invalid(fields: ["customer_id": "is not the customer of contract \(try row.decode(column: "number", as: String.self))"])
