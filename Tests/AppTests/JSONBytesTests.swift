@@ -86,6 +86,24 @@ struct JSONBytesTests {
         #expect(throws: EncodingError.self) { try JSONBytes.encode([Double.nan]) }
     }
 
+    @Test func instantsAsFoundationWritesThem() async {
+        let zones = ["Asia/Shanghai", "UTC", "Europe/London", "America/New_York", "Asia/Kolkata", "Asia/Kathmandu", "America/St_Johns"]
+            .compactMap(TimeZone.init(identifier:))
+        func foundation(_ date: Date, _ zone: TimeZone) -> String {
+            JSONCoding.isoStyle(zone.secondsFromGMT(for: date) % 60 == 0 ? zone : TimeZone(identifier: "UTC")!).format(date)
+        }
+        for zone in zones {
+            for t in [0, -0.5, 1_790_000_000.999, 1_767_225_600, -2_208_988_800, -2_500_000_000, -62_135_596_800, 253_402_300_799, 253_402_300_800] {
+                let date = Date(timeIntervalSince1970: t)
+                #expect(JSONCoding.formatInstant(date, in: zone) == foundation(date, zone), "\(t) \(zone.identifier)")
+            }
+        }
+        await propertyCheck(count: 400, input: Gen.double(in: -3e9...5e9), Gen.int(in: 0...(zones.count - 1))) { (t, z) throws in
+            let date = Date(timeIntervalSince1970: t)
+            #expect(JSONCoding.formatInstant(date, in: zones[z]) == foundation(date, zones[z]))
+        }
+    }
+
     @Test func generatedValuesMatch() async {
         let text = Gen.unicodeScalar(in: "\u{0}"..."\u{3000}").map { Character($0) }.string(of: 0...12)
         let names = Gen.element(of: Array("abcXYZ_09")).compactMap { $0 }.string(of: 1...6)

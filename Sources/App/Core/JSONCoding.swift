@@ -1,4 +1,5 @@
 import Foundation
+import LvyueCore
 import NIOConcurrencyHelpers
 import Vapor
 
@@ -41,10 +42,35 @@ enum JSONCoding {
     static func formatInstant(_ date: Date, in zone: TimeZone = displayTimeZone) -> String {
         // Before standard time zones (Shanghai before 1901: local mean time, +08:05:43) the offset has seconds,
         // which RFC 3339 cannot express; such instants are written in UTC (found by API fuzzing, issue #5).
-        let zone = zone.secondsFromGMT(for: date) % 60 == 0 ? zone : TimeZone(identifier: "UTC")!
-        return Date.ISO8601FormatStyle(timeSeparator: .colon, timeZoneSeparator: .colon, includingFractionalSeconds: false, timeZone: zone)
-            .format(date)
+        let offset = zone.secondsFromGMT(for: date)
+        let zone = offset % 60 == 0 ? zone : TimeZone(identifier: "UTC")!
+        let seconds = date.timeIntervalSince1970.rounded(.down)
+        // Every answer carries several instants: written with integer arithmetic, as Foundation's ISO-8601 style writes
+        // them (`JSONBytesTests.instantsAsFoundationWritesThem`). It is left the years before 1583 (Foundation counts them
+        // in the Julian calendar) and after 9999.
+        guard seconds.magnitude < 2.5e11 else { return isoStyle(zone).format(date) }
+        let local = Int(seconds) + (offset % 60 == 0 ? offset : 0)
+        let days = local >= 0 ? local / 86_400 : (local - 86_399) / 86_400
+        let time = local - days * 86_400
+        let day = LocalDate(daysSinceEpoch: days)
+        guard (1583...9999).contains(day.year) else { return isoStyle(zone).format(date) }
+        var out = day.description
+        out += "T" + two(time / 3600)
+        out += ":" + two(time / 60 % 60)
+        out += ":" + two(time % 60)
+        let zoneOffset = offset % 60 == 0 ? offset : 0
+        if zoneOffset == 0 { return out + "Z" }
+        out += zoneOffset < 0 ? "-" : "+"
+        out += two(abs(zoneOffset) / 3600)
+        out += ":" + two(abs(zoneOffset) / 60 % 60)
+        return out
     }
+
+    static func isoStyle(_ zone: TimeZone) -> Date.ISO8601FormatStyle {
+        Date.ISO8601FormatStyle(timeSeparator: .colon, timeZoneSeparator: .colon, includingFractionalSeconds: false, timeZone: zone)
+    }
+
+    private static func two(_ n: Int) -> String { n < 10 ? "0" + String(n) : String(n) }
 
     /// Accepts `2026-03-02T09:30:00+08:00`, `…Z`, with or without fractional seconds. Requires an offset.
     static func parseInstant(_ s: String) -> Date? {
