@@ -14,6 +14,23 @@ public enum Hex {
         return String(decoding: out, as: UTF8.self)
     }
 
+    /// `uuid.uuidString` (uppercase, 8-4-4-4-12), without the C library's formatted printing behind it; ids are written
+    /// several dozen times per request (answers, audit copies, bound values).
+    public static func uuidString(_ uuid: UUID) -> String {
+        let digits = Array("0123456789ABCDEF".utf8)
+        var out = [UInt8](repeating: UInt8(ascii: "-"), count: 36)
+        withUnsafeBytes(of: uuid.uuid) { bytes in
+            var o = 0
+            for (i, b) in bytes.enumerated() {
+                if i == 4 || i == 6 || i == 8 || i == 10 { o += 1 }
+                out[o] = digits[Int(b >> 4)]
+                out[o + 1] = digits[Int(b & 0x0F)]
+                o += 2
+            }
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
     /// The SHA-256 of `data`, in lowercase hex.
     public static func sha256(_ data: some DataProtocol) -> String {
         lowercase(SHA256.hash(data: data))

@@ -1,5 +1,6 @@
 @testable import App
 import Foundation
+import LvyueCore
 import SQLiteKit
 import SQLiteNIO
 import Testing
@@ -19,6 +20,7 @@ struct IdentifierTests {
         }
         #expect(UUIDv7.make(at: at).uuidString < UUIDv7.make(at: at.addingTimeInterval(0.002)).uuidString)
         #expect(SecureToken.make().count == 43)
+        for id in ids + [UUID(uuid: (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0))] { #expect(Hex.uuidString(id) == id.uuidString) }
     }
 
     enum Kind: String, Encodable { case a }

@@ -1,5 +1,6 @@
 @testable import App
 import Foundation
+import LvyueCore
 import PropertyBased
 import Testing
 
@@ -98,10 +99,18 @@ struct JSONBytesTests {
                 #expect(JSONCoding.formatInstant(date, in: zone) == foundation(date, zone), "\(t) \(zone.identifier)")
             }
         }
+        func calendarDay(_ date: Date, _ zone: TimeZone) -> LocalDate {
+            var cal = Calendar(identifier: .gregorian)
+            cal.timeZone = zone
+            let c = cal.dateComponents([.year, .month, .day], from: date)
+            return LocalDate(year: c.year!, month: c.month!, day: c.day!)!
+        }
         await propertyCheck(count: 400, input: Gen.double(in: -3e9...5e9), Gen.int(in: 0...(zones.count - 1))) { (t, z) throws in
             let date = Date(timeIntervalSince1970: t)
             #expect(JSONCoding.formatInstant(date, in: zones[z]) == foundation(date, zones[z]))
+            #expect(LocalDate(date: date, in: zones[z]) == calendarDay(date, zones[z]))
         }
+        #expect(LocalDate(date: Date(timeIntervalSince1970: -62_135_596_800), in: zones[0]) == calendarDay(Date(timeIntervalSince1970: -62_135_596_800), zones[0]))
     }
 
     @Test func generatedValuesMatch() async {

@@ -19,9 +19,7 @@ enum MessageText {
 
     /// `message_params` as written to the database: a JSON object with sorted keys.
     static func encodeParams(_ params: [String: String]) -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return (try? encoder.encode(params)).flatMap { String(data: $0, encoding: .utf8) } ?? "{}"
+        String(decoding: (try? JSONBytes.encode(params)) ?? Array("{}".utf8), as: UTF8.self)
     }
 
     static func decodeParams(_ json: String?) -> [String: String] {

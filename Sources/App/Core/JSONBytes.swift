@@ -1,4 +1,5 @@
 import Foundation
+import LvyueCore
 import NIOConcurrencyHelpers
 
 /// Writes a value as the bytes `JSONCoding.encoder` writes — snake_case keys, keys sorted, slashes unescaped, instants
@@ -122,7 +123,7 @@ final class JSONByteWriter: Encoder {
         case is Int.Type: out.append(contentsOf: String(value as! Int).utf8)
         case is Bool.Type: out.append(contentsOf: (value as! Bool) ? Self.trueBytes : Self.falseBytes)
         case is Date.Type: Self.string(JSONCoding.formatInstant(value as! Date), into: &out)
-        case is UUID.Type: Self.string((value as! UUID).uuidString, into: &out)
+        case is UUID.Type: Self.string(Hex.uuidString(value as! UUID), into: &out)
         case is Double.Type: try double(value as! Double)
         case is Data.Type, is URL.Type, is Decimal.Type: throw Unsupported()
         default:

@@ -44,16 +44,9 @@ enum JSONCoding {
         // which RFC 3339 cannot express; such instants are written in UTC (found by API fuzzing, issue #5).
         let offset = zone.secondsFromGMT(for: date)
         let zone = offset % 60 == 0 ? zone : TimeZone(identifier: "UTC")!
-        let seconds = date.timeIntervalSince1970.rounded(.down)
         // Every answer carries several instants: written with integer arithmetic, as Foundation's ISO-8601 style writes
-        // them (`JSONBytesTests.instantsAsFoundationWritesThem`). It is left the years before 1583 (Foundation counts them
-        // in the Julian calendar) and after 9999.
-        guard seconds.magnitude < 2.5e11 else { return isoStyle(zone).format(date) }
-        let local = Int(seconds) + (offset % 60 == 0 ? offset : 0)
-        let days = local >= 0 ? local / 86_400 : (local - 86_399) / 86_400
-        let time = local - days * 86_400
-        let day = LocalDate(daysSinceEpoch: days)
-        guard (1583...9999).contains(day.year) else { return isoStyle(zone).format(date) }
+        // them (`JSONBytesTests.instantsAsFoundationWritesThem`), where the two count days alike.
+        guard let (day, time) = LocalDate.gregorian(date, offset: offset % 60 == 0 ? offset : 0) else { return isoStyle(zone).format(date) }
         var out = day.description
         out += "T" + two(time / 3600)
         out += ":" + two(time / 60 % 60)
@@ -117,12 +110,13 @@ extension Request {
             throw AppError.badRequest("a JSON object body is required")
         }
         let data = Data(buffer.readableBytesView)
-        guard (try? JSONSerialization.jsonObject(with: data)) is [String: Any] else {
-            throw AppError.badRequest("the body is not a JSON object")
-        }
         do {
             return try JSONCoding.decoder.decode(T.self, from: data)
         } catch let error as DecodingError {
+            // Only a body that failed is parsed a second time, to tell malformed JSON (400) from a bad field (422).
+            guard (try? JSONSerialization.jsonObject(with: data)) is [String: Any] else {
+                throw AppError.badRequest("the body is not a JSON object")
+            }
             throw AppError.invalid(fields: DecodingErrorFields.fields(for: error))
         }
     }

@@ -1,5 +1,6 @@
 import FluentKit
 import FluentSQL
+import LvyueCore
 import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix
@@ -260,7 +261,7 @@ struct SQLiteWriterDatabase: Database, SQLDatabase {
     /// whether it conforms to a protocol and encodes the rest through an `Encoder`, and every statement has a dozen.
     static func sqliteData(_ value: any Encodable, _ encoder: SQLiteDataEncoder = SQLiteDataEncoder()) throws -> SQLiteData {
         switch value {
-        case let v as UUID: .text(v.uuidString)
+        case let v as UUID: .text(Hex.uuidString(v))
         case let v as String: .text(v)
         case let v as Int: .integer(v)
         case let v as Date: .float(v.timeIntervalSince1970)
