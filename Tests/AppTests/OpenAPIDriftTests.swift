@@ -35,6 +35,15 @@ struct OpenAPIDriftTests {
             #expect(r.status == .ok)
             #expect(r.string("openapi") == "3.1.0")
             #expect((r["paths"] as? [String: Any])?["/contracts/{id}"] != nil)
+            // Every write documents the busy-database answer (503 with Retry-After); reads do not.
+            let paths = r["paths"] as? [String: [String: Any]] ?? [:]
+            for (path, methods) in paths {
+                for (method, op) in methods {
+                    let responses = (op as? [String: Any])?["responses"] as? [String: Any] ?? [:]
+                    #expect((responses["503"] != nil) == (method != "get"), "\(method) \(path)")
+                }
+            }
+            #expect(paths.count > 50)
         }
     }
 

@@ -58,6 +58,16 @@ enum Paths {
         for (path, methods) in ExchangePaths.api { for (m, op) in methods { add(path, m, op) } }  // issue #7
         for (path, methods) in AnalyticsPaths.all { for (m, op) in methods { add(path, m, op) } }  // issue #7
         for (path, methods) in JobPaths.api { for (m, op) in methods { add(path, m, op) } }  // issue #8
+        // Any write may find SQLite's write lock held by another process past the writer's wait (issue #9).
+        for (path, methods) in paths {
+            for (m, value) in methods where ["post", "put", "patch", "delete"].contains(m) {
+                guard var op = value as? [String: Any] else { continue }
+                var responses = op["responses"] as? [String: Any] ?? [:]
+                responses["503"] = Op.busy
+                op["responses"] = responses
+                paths[path]?[m] = op
+            }
+        }
         return paths
     }
 
@@ -105,6 +115,13 @@ enum Op {
         409: "duplicate or state conflict", 412: "stale If-Match", 413: "body too large", 422: "invalid fields (error.fields names each)",
         415: "file type not allowed", 429: "too many attempts (Retry-After says when to retry)",
     ]
+
+    /// A write that waited 30 s for another process's write lock on SQLite (a long `lvyue import`, a backup restore).
+    static var busy: [String: Any] {
+        ["description": "the database is busy with another process's write; retry after Retry-After seconds",
+         "headers": ["Retry-After": ["schema": S.int, "description": "seconds"]],
+         "content": ["application/json": ["schema": S.ref("Error")]]]
+    }
 
     static func make(_ tag: String, _ summary: String, params: [[String: Any]] = [], body: String? = nil,
                      responses: [String: String?], errors: [Int], security: Bool = true) -> [String: Any] {
