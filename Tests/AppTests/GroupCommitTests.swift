@@ -145,6 +145,25 @@ struct GroupCommitTests {
 struct BusyWriterTests {
     /// A write that waited out the writer's whole busy timeout behind another process is answered 503 with
     /// `Retry-After`, not as an internal error; other SQLite errors stay 500s that leak nothing.
+    /// Short API writes run on their connection's event loop; reads and the writes marked as running long do not.
+    @Test func shortWritesStayOnTheirEventLoop() async throws {
+        try await withTestApp { env in
+            func route(_ method: HTTPMethod, _ path: String) -> Route? {
+                env.app.routes.all.first { $0.method == method && $0.path.map(\.description).joined(separator: "/") == path }
+            }
+            func stays(_ method: HTTPMethod, _ path: String) throws -> Bool {
+                let request = Request(application: env.app, method: method, url: URI(path: "/" + path), on: env.app.eventLoopGroup.any())
+                request.route = try #require(route(method, path))
+                return BearerAuthMiddleware.staysOnEventLoop(request)
+            }
+            let short = [try stays(.POST, "api/v1/service-requests"), try stays(.POST, "api/v1/service-requests/:id/events")]
+            let pooled = [try stays(.GET, "api/v1/service-requests"), try stays(.POST, "api/v1/imports/contracts"),
+                          try stays(.POST, "api/v1/reports/quarterly/freeze"), try stays(.POST, "api/v1/jobs/contract-import")]
+            #expect(short == [true, true])
+            #expect(pooled == [false, false, false, false])
+        }
+    }
+
     @Test func aBusyDatabaseIsAServiceUnavailableAnswer() {
         let busyError = SQLiteWriterError.failure(5, nil)  // SQLITE_BUSY
         let busy = LvyueErrorMiddleware.map(busyError)

@@ -44,8 +44,8 @@ struct ReportAPIController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
         let r = routes.grouped("reports", "quarterly")
         r.get(use: quarterly)
-        r.post("freeze", use: freeze)
-        r.post("unfreeze", use: unfreeze)
+        r.post("freeze", use: freeze).runningLong()
+        r.post("unfreeze", use: unfreeze).runningLong()
         let a = routes.grouped("improvement-actions")
         a.get(use: list)
         a.post(use: create)

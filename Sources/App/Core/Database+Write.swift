@@ -113,6 +113,20 @@ final class EventLoopTaskExecutor: TaskExecutor, @unchecked Sendable {
     }
 }
 
+extension Route {
+    private static let runsLongKey = "lvyue.runs-long"
+
+    /// A write that may run long (a workbook parsed, a quarter computed): it stays on the concurrency pool rather than
+    /// on its connection's event loop (`BearerAuthMiddleware`), so it holds up no other connection.
+    @discardableResult
+    func runningLong() -> Route {
+        userInfo[Self.runsLongKey] = true
+        return self
+    }
+
+    var runsLong: Bool { userInfo[Self.runsLongKey] as? Bool ?? false }
+}
+
 extension Application {
     private struct WriteQueueKey: StorageKey { typealias Value = WriteQueue }
 

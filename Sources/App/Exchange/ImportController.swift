@@ -9,7 +9,7 @@ struct ImportController {
     static let maxBody: ByteCount = "20mb"
 
     func register(api: any RoutesBuilder) {
-        api.on(.POST, "imports", "contracts", body: .collect(maxSize: Self.maxBody), use: importContracts)
+        api.on(.POST, "imports", "contracts", body: .collect(maxSize: Self.maxBody), use: importContracts).runningLong()
     }
 
     /// Importing creates contracts, clauses, 模板1 and 模板2 rows: the role must be allowed all four.

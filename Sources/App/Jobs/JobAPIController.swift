@@ -34,7 +34,7 @@ struct JobAPIController: RouteCollection {
         let jobs = routes.grouped("jobs")
         jobs.get(use: list)
         jobs.post(use: create)
-        jobs.on(.POST, "contract-import", body: .collect(maxSize: ImportController.maxBody), use: createImport)
+        jobs.on(.POST, "contract-import", body: .collect(maxSize: ImportController.maxBody), use: createImport).runningLong()
         jobs.get(":id", use: show)
         jobs.get(":id", "result", use: result)
         jobs.post(":id", "cancel", use: cancel)
