@@ -212,7 +212,11 @@ final class JSONByteWriter: Encoder {
     /// Puts the entries, written one after another since the object opened, in key order with their keys. A key given
     /// twice keeps its last value, as Foundation's does.
     fileprivate func closeObject(_ object: Int) {
-        precondition(object == objects.count - 1, "objects close in the order they opened")
+        // Objects close in the order they opened; anything else is handed to Foundation rather than trapped.
+        guard object == objects.count - 1 else {
+            unsupported = true
+            return
+        }
         let start = objectStarts.removeLast()
         let entries = objects.removeLast()
         let values = Array(out[start...])
