@@ -213,8 +213,18 @@ class Journey:
     def path(self):
         return self.where().split("?")[0]
 
-    def text(self, selector="main"):
-        return self.css(selector).text
+    def text(self, selector="main", seconds=10):
+        """The text of the first match. A page that reloads itself (a running job's page, once its job is done) may
+        replace the element between finding and reading it, or have none while the new document loads: it is read
+        again from the new document, for up to `seconds`."""
+        deadline = time.monotonic() + seconds
+        while True:
+            try:
+                return self.css(selector).text
+            except (StaleElementReferenceException, JourneyFailure):
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.2)
 
     def fill(self, form, values):
         """Fills fields of `form` (a CSS selector) by name: text, date, number, textarea, select (by visible text or
