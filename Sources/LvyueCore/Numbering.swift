@@ -3,8 +3,10 @@ import Foundation
 
 /// Lowercase hexadecimal, as tokens, signatures, attachments and the audit chain are written.
 public enum Hex {
+    private static let lower = Array("0123456789abcdef".utf8), upper = Array("0123456789ABCDEF".utf8)
+
     public static func lowercase(_ bytes: some Sequence<UInt8>) -> String {
-        let digits = Array("0123456789abcdef".utf8)
+        let digits = lower
         var out: [UInt8] = []
         out.reserveCapacity(bytes.underestimatedCount * 2)
         for b in bytes {
@@ -17,7 +19,7 @@ public enum Hex {
     /// `uuid.uuidString` (uppercase, 8-4-4-4-12), without the C library's formatted printing behind it; ids are written
     /// several dozen times per request (answers, audit copies, bound values).
     public static func uuidString(_ uuid: UUID) -> String {
-        let digits = Array("0123456789ABCDEF".utf8)
+        let digits = upper
         var out = [UInt8](repeating: UInt8(ascii: "-"), count: 36)
         withUnsafeBytes(of: uuid.uuid) { bytes in
             var o = 0

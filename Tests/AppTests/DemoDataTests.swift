@@ -1,6 +1,7 @@
 @testable import App
 import Fluent
 import Foundation
+import LvyueCore
 import Testing
 import VaporTesting
 
@@ -34,7 +35,7 @@ struct DemoDataTests {
             let id = try #require(files.first?["id"] as? String)
             let content = try await env.api(.GET, "/attachments/\(id)/content")
             #expect(content.status == .ok && content.body.starts(with: Data("%PDF-1.4".utf8)) && content.body.count == files.first?["size"] as? Int)
-            #expect(AttachmentStore.sha256(content.body) == files.first?["sha256"] as? String)
+            #expect(Hex.sha256(content.body) == files.first?["sha256"] as? String)
             #expect(String(decoding: content.body, as: UTF8.self).contains("(Fault diagnosis report - \(r.number)) Tj"))
         }
     }

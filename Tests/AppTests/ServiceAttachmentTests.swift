@@ -1,6 +1,7 @@
 @testable import App
 import Fluent
 import Foundation
+import LvyueCore
 import Testing
 import VaporTesting
 
@@ -199,7 +200,7 @@ struct ServiceAttachmentTests {
             #expect(rows.first?.id?.uuidString.lowercased() == before.id.lowercased())
             #expect(rows.first?.contractID?.uuidString.lowercased() == contract.lowercased())
             #expect(rows.first?.filename == "report.pdf")
-            #expect(rows.first?.sha256 == AttachmentStore.sha256(SecurityFixtures.pdf))
+            #expect(rows.first?.sha256 == Hex.sha256(SecurityFixtures.pdf))
             let plan = try await env.servicePlan(number: "HT-2026-S09")
             let request = try await env.serviceRequest(contract: plan.contract)
             #expect(try await SecurityFixtures.upload(env, "/service-requests/\(request.id)/attachments", SecurityFixtures.png).status == .created)

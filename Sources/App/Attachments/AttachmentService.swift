@@ -1,4 +1,5 @@
 import Fluent
+import LvyueCore
 import Vapor
 
 enum AttachmentService {
@@ -63,7 +64,7 @@ enum AttachmentService {
         a.contentType = type
         a.filename = cleanName(filename, contentType: type)
         a.size = data.count
-        a.sha256 = AttachmentStore.sha256(data)
+        a.sha256 = Hex.sha256(data)
         a.uploadedByID = actor.id
         a.uploadedByName = actor.name
         a.createdAt = app.deps.now()

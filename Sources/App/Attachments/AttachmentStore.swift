@@ -1,5 +1,4 @@
 import Foundation
-import LvyueCore
 import Vapor
 
 /// Where attachment bytes live: `$LVYUE_DATA_DIR/attachments` (default `./data/attachments`). Files are named by the
@@ -40,8 +39,6 @@ enum AttachmentStore {
     static func read(_ app: Application, _ id: UUID) -> Data? { FileManager.default.contents(atPath: path(app, id)) }
 
     static func remove(_ app: Application, _ id: UUID) { try? FileManager.default.removeItem(atPath: path(app, id)) }
-
-    static func sha256(_ data: Data) -> String { Hex.sha256(data) }
 }
 
 /// The content type, decided from the file's first bytes (magic numbers) — what the client claims is ignored.

@@ -42,20 +42,22 @@ enum JSONCoding {
     static func formatInstant(_ date: Date, in zone: TimeZone = displayTimeZone) -> String {
         // Before standard time zones (Shanghai before 1901: local mean time, +08:05:43) the offset has seconds,
         // which RFC 3339 cannot express; such instants are written in UTC (found by API fuzzing, issue #5).
-        let offset = zone.secondsFromGMT(for: date)
-        let zone = offset % 60 == 0 ? zone : TimeZone(identifier: "UTC")!
+        let zoneOffset = zone.secondsFromGMT(for: date)
+        let standard = zoneOffset % 60 == 0
+        let offset = standard ? zoneOffset : 0
         // Every answer carries several instants: written with integer arithmetic, as Foundation's ISO-8601 style writes
         // them (`JSONBytesTests.instantsAsFoundationWritesThem`), where the two count days alike.
-        guard let (day, time) = LocalDate.gregorian(date, offset: offset % 60 == 0 ? offset : 0) else { return isoStyle(zone).format(date) }
+        guard let (day, time) = LocalDate.gregorian(date, offset: offset) else {
+            return isoStyle(standard ? zone : TimeZone(identifier: "UTC")!).format(date)
+        }
         var out = day.description
         out += "T" + two(time / 3600)
         out += ":" + two(time / 60 % 60)
         out += ":" + two(time % 60)
-        let zoneOffset = offset % 60 == 0 ? offset : 0
-        if zoneOffset == 0 { return out + "Z" }
-        out += zoneOffset < 0 ? "-" : "+"
-        out += two(abs(zoneOffset) / 3600)
-        out += ":" + two(abs(zoneOffset) / 60 % 60)
+        if offset == 0 { return out + "Z" }
+        out += offset < 0 ? "-" : "+"
+        out += two(abs(offset) / 3600)
+        out += ":" + two(abs(offset) / 60 % 60)
         return out
     }
 

@@ -31,7 +31,7 @@ extension Response {
     }
 
     /// An answer whose JSON is already written.
-    static func json(bytes: [UInt8], status: HTTPResponseStatus) -> Response {
+    static func json(bytes: some Sequence<UInt8>, status: HTTPResponseStatus) -> Response {
         var headers = HTTPHeaders()
         headers.contentType = .json
         return Response(status: status, headers: headers, body: .init(buffer: ByteBuffer(bytes: bytes)))

@@ -23,7 +23,7 @@ enum DemoAttachments {
         a.filename = filename
         a.contentType = FileSniffer.contentType(of: data) ?? "application/pdf"
         a.size = data.count
-        a.sha256 = AttachmentStore.sha256(data)
+        a.sha256 = Hex.sha256(data)
         a.uploadedByID = engineer?.id
         a.uploadedByName = engineer?.displayName ?? "demo"
         a.createdAt = now.addingTimeInterval(-1800)

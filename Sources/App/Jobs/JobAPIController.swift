@@ -118,9 +118,7 @@ struct JobAPIController: RouteCollection {
 
     static func resultResponse(_ req: Request, _ job: Job) throws -> Response {
         if let report = job.resultJSON {
-            let response = Response(status: .ok, body: .init(string: report))
-            response.headers.contentType = .json
-            return response
+            return Response.json(bytes: report.utf8, status: .ok)
         }
         guard job.status == .done else {
             throw AppError.conflict(code: "job_not_done", message: "the job is \(job.status.rawValue); it has no result")

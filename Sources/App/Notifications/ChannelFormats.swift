@@ -24,7 +24,7 @@ enum ChannelFormats {
             let body = encode(payload)
             var headers = json
             if let secret, !secret.isEmpty {
-                headers.append(("X-Lvyue-Signature", "sha256=" + hex(hmac(key: Data(secret.utf8), message: body))))
+                headers.append(("X-Lvyue-Signature", "sha256=" + Hex.lowercase(hmac(key: Data(secret.utf8), message: body))))
             }
             headers.append(("X-Lvyue-Event", m.event))
             return OutboundRequest(url: url, headers: headers, body: body)
@@ -69,8 +69,6 @@ enum ChannelFormats {
     static func hmac(key: Data, message: Data) -> Data {
         Data(HMAC<SHA256>.authenticationCode(for: message, using: SymmetricKey(data: key)))
     }
-
-    static func hex(_ d: Data) -> String { Hex.lowercase(d) }
 
     static func urlEncode(_ s: String) -> String {
         var allowed = CharacterSet.alphanumerics

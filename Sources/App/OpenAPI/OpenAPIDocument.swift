@@ -10,10 +10,9 @@ enum OpenAPIDocument {
     }()
 
     @Sendable static func serve(req: Request) async throws -> Response {
-        var headers = HTTPHeaders()
-        headers.contentType = .json
-        headers.replaceOrAdd(name: .cacheControl, value: "public, max-age=300")
-        return Response(status: .ok, headers: headers, body: .init(data: data))
+        let response = Response.json(bytes: data, status: .ok)
+        response.headers.replaceOrAdd(name: .cacheControl, value: "public, max-age=300")
+        return response
     }
 
     static var document: [String: Any] {

@@ -319,12 +319,13 @@ struct ScaleGenerator {
                 let year = day(raised).year
                 let escNumber = (escalationCounter[year] ?? 0) + 1
                 escalationCounter[year] = escNumber
+                let escalationNumber = DocumentNumber.make("ESC", year: year, escNumber, digits: 4)
                 let eid = rng.uuid(at: raised)
                 let resolved = rng.chance(0.6) && raised.addingTimeInterval(10 * 86400) < end
                 let resolvedAt = resolved ? raised.addingTimeInterval(rng.double(86400..<(10 * 86400))) : nil
                 let status: EscalationStatus = resolved ? (rng.chance(0.7) ? .closed : .resolved) : (rng.chance(0.5) ? .inProgress : .open)
                 let resolveBy = raised.addingTimeInterval(7 * 86400)
-                w.add(Escalation.schema, [.uuid(eid), .text(DocumentNumber.make("ESC", year: year, escNumber, digits: 4)), .uuid(id), .uuid(mid),
+                w.add(Escalation.schema, [.uuid(eid), .text(escalationNumber), .uuid(id), .uuid(mid),
                                           .time(detected), .time(raised), .time(detected.addingTimeInterval(86400)),
                                           .bool(raised < detected.addingTimeInterval(86400)), .text("里程碑延期：\(cause.rawValue)"),
                                           .text("影响后续交付节点"), .text("已协调加班赶工"), .int(rng.int(1...3)),
@@ -332,7 +333,7 @@ struct ScaleGenerator {
                                           .int(1), .int(0), resolved ? .text("已完成整改") : .null, resolvedAt.bulk,
                                           status == .closed ? resolvedAt.bulk : .null, .text(owner.1), .int(resolved ? 3 : 1),
                                           .time(raised), .time(resolvedAt ?? raised)])
-                audit(raised, Escalation.entityType, eid, DocumentNumber.make("ESC", year: year, escNumber, digits: 4))
+                audit(raised, Escalation.entityType, eid, escalationNumber)
                 extras.escalation(eid, raised: raised, onTime: raised < detected.addingTimeInterval(86400), resolveBy: resolveBy,
                                   resolvedAt: resolvedAt, status: status, owner: owner.1)
                 summary.escalations += 1
