@@ -42,7 +42,7 @@ let package = Package(
         .executableTarget(name: "lvyue", dependencies: ["App"]),
         .executableTarget(
             name: "lvyue-bench",
-            // Vapor for the bare route the HTTP benchmarks compare against, and its HTTP client to drive the load.
+            // Vapor for the bare route the HTTP benchmarks compare against; NIO (through it) for the lean client that drives the load.
             dependencies: ["LvyueCore", .product(name: "Vapor", package: "vapor")],
             path: "Sources/lvyue-bench"
         ),

@@ -121,31 +121,46 @@ struct Endpoint: Sendable {
     }
 }
 
-/// A thin HTTP client over AsyncHTTPClient (through Vapor) with the bearer token.
+/// The benchmark's client: the server under test and the bare route, each over its own keep-alive connections
+/// (`BenchConnections`), with the bearer token.
 struct BenchClient: Sendable {
-    let http: HTTPClient
-    let base: String
-    let bareBase: String
+    let server: BenchConnections
+    let bare: BenchConnections?
     var token: String
 
-    struct Reply { var status: UInt; var body: ByteBuffer?; var etag: String? }
+    init(port: Int, barePort: Int? = nil) {
+        server = BenchConnections(host: "127.0.0.1", port: port)
+        bare = barePort.map { BenchConnections(host: "127.0.0.1", port: $0) }
+        token = ""
+    }
+
+    typealias Reply = BenchConnections.Reply
 
     func send(_ method: HTTPMethod, _ path: String, body: String? = nil, ifMatch: String? = nil, server: Endpoint.Server = .lvyue) async throws -> Reply {
-        var request = try HTTPClient.Request(url: (server == .bare ? bareBase : base) + path, method: method)
-        if server == .lvyue { request.headers.add(name: "Authorization", value: "Bearer \(token)") }
-        if let body {
-            request.headers.add(name: "Content-Type", value: "application/json")
-            request.body = .string(body)
-        }
-        if let ifMatch { request.headers.add(name: "If-Match", value: ifMatch) }
-        let response = try await http.execute(request: request, deadline: .now() + .seconds(60)).get()
-        return Reply(status: response.status.code, body: response.body, etag: response.headers.first(name: "ETag"))
+        var headers: [(String, String)] = []
+        if server == .lvyue { headers.append(("Authorization", "Bearer \(token)")) }
+        if body != nil { headers.append(("Content-Type", "application/json")) }
+        if let ifMatch { headers.append(("If-Match", ifMatch)) }
+        guard let connections = server == .bare ? bare : self.server else { throw BenchError("no bare route in this run") }
+        return try await connections.send(method, path, headers: headers, body: body)
     }
 
     func json(_ reply: Reply) -> [String: Any] {
         guard var b = reply.body, let data = b.readData(length: b.readableBytes),
               let o = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else { return [:] }
         return o
+    }
+
+    /// The id of the request a creation answered with (`request.id` of its detail).
+    func createdID(_ reply: Reply) -> String? {
+        struct Created: Decodable { struct Request: Decodable { var id: String }; var request: Request }
+        guard let body = reply.body else { return nil }
+        return try? JSONDecoder().decode(Created.self, from: body).request.id
+    }
+
+    func close() async {
+        await server.close()
+        await bare?.close()
     }
 }
 
@@ -184,7 +199,7 @@ enum HTTPBench {
         let contract = f.contractIDs[(i * 7919) % f.contractIDs.count]
         let body = #"{"contract_id":"\#(contract)","type":"consultation","urgency":"normal","channel":"phone","description":"压测：备件型号咨询 \#(i)"}"#
         let r = try await c.send(.POST, "/api/v1/service-requests", body: body)
-        if r.status == 201, let id = c.json(r)["id"] as? String { f.keep(id) }
+        if r.status == 201, let id = c.createdID(r) { f.keep(id) }
         return r.status
     }
 
@@ -234,10 +249,7 @@ enum HTTPBench {
         let bare = try Child.start(CommandLine.arguments[0], ["bare-server", "--port", String(o.barePort)], env: env)
         defer { server.stop(); bare.stop() }
 
-        let http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: .init(
-            timeout: .init(connect: .seconds(10), read: .seconds(60)),
-            connectionPool: .init(idleTimeout: .seconds(120), concurrentHTTP1ConnectionsPerHostSoftLimit: o.connections)))
-        var client = BenchClient(http: http, base: "http://127.0.0.1:\(o.port)", bareBase: "http://127.0.0.1:\(o.barePort)", token: "")
+        var client = BenchClient(port: o.port, barePort: o.barePort)
         do {
             try await waitUntilUp(client, path: "/api/v1/openapi.json", server: .lvyue, child: server)
             try await waitUntilUp(client, path: "/bare", server: .bare, child: bare)
@@ -276,7 +288,7 @@ enum HTTPBench {
             let peak = Child.rssMB(server.pid).peak
             server.stop()
             bare.stop()
-            try await http.shutdown()
+            await client.close()
 
             // The sweeper, as the server runs it, twice over the same database: the first pass catches up on the
             // generated clocks, the second is the steady state. Measured as the whole `lvyue sweep` process.
@@ -300,7 +312,7 @@ enum HTTPBench {
             if let path = o.jsonPath { try data.write(to: URL(fileURLWithPath: path)) }
             say("json " + String(decoding: try JSONEncoder.compact.encode(report), as: UTF8.self))
         } catch {
-            try? await http.shutdown()
+            await client.close()
             throw error
         }
     }

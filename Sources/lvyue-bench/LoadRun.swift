@@ -104,10 +104,7 @@ enum LoadRun {
         if let path = o.http.sqlitePath { env["LVYUE_DB"] = path }
         let server = try Child.start(o.http.lvyue, ["serve", "--hostname", "127.0.0.1", "--port", String(o.http.port)], env: env)
         defer { server.stop() }
-        let http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: .init(
-            timeout: .init(connect: .seconds(10), read: .seconds(60)),
-            connectionPool: .init(idleTimeout: .seconds(120), concurrentHTTP1ConnectionsPerHostSoftLimit: o.connections)))
-        var client = BenchClient(http: http, base: "http://127.0.0.1:\(o.http.port)", bareBase: "", token: "")
+        var client = BenchClient(port: o.http.port)
         do {
             try await HTTPBench.waitUntilUp(client, path: "/api/v1/openapi.json", server: .lvyue, child: server)
             let login = try await client.send(.POST, "/api/v1/auth/token",
@@ -162,7 +159,7 @@ enum LoadRun {
             let elapsed = (clock.now - start).seconds
             _ = done.increment()
             let samples = await sampler.value
-            try await http.shutdown()
+            await client.close()
             server.stop()
 
             // Warm-up: the first quarter of the run, and at least the first 90 s — the server's sweeper first runs a
@@ -200,7 +197,7 @@ enum LoadRun {
             say("json " + String(decoding: try JSONEncoder.compact.encode(report), as: UTF8.self))
             if report.errors > 0 || !stable { exit(1) }
         } catch {
-            try? await http.shutdown()
+            await client.close()
             throw error
         }
     }
