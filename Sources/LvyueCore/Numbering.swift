@@ -18,8 +18,9 @@ public enum Hex {
 
     /// `uuid.uuidString` (uppercase, 8-4-4-4-12), without the C library's formatted printing behind it; ids are written
     /// several dozen times per request (answers, audit copies, bound values).
-    public static func uuidString(_ uuid: UUID) -> String {
-        let digits = upper
+    /// With `lowercase`, as links and paths write ids.
+    public static func uuidString(_ uuid: UUID, lowercase: Bool = false) -> String {
+        let digits = lowercase ? lower : upper
         var out = [UInt8](repeating: UInt8(ascii: "-"), count: 36)
         withUnsafeBytes(of: uuid.uuid) { bytes in
             var o = 0

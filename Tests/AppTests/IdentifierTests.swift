@@ -20,7 +20,12 @@ struct IdentifierTests {
         }
         #expect(UUIDv7.make(at: at).uuidString < UUIDv7.make(at: at.addingTimeInterval(0.002)).uuidString)
         #expect(SecureToken.make().count == 43)
-        for id in ids + [UUID(uuid: (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0))] { #expect(Hex.uuidString(id) == id.uuidString) }
+        for id in ids + [UUID(uuid: (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0))] {
+            #expect(Hex.uuidString(id) == id.uuidString)
+            #expect(Hex.uuidString(id, lowercase: true) == id.uuidString.lowercased())
+            #expect(ServiceSitePaths.request.path(id) == "/service/requests/\(id.uuidString.lowercased())")
+        }
+        #expect(SitePath.clauseNew.path(ids[0]) == "/contracts/\(ids[0].uuidString.lowercased())/clauses/new")
     }
 
     enum Kind: String, Encodable { case a }

@@ -59,27 +59,46 @@ enum ModelInsert {
 
     private static func insert<M: Model>(_ models: [M], on db: any Database, fields: (M) -> Collected) async throws {
         guard !models.isEmpty else { return }
-        // On SQLite a missing value is bound too, so one statement serves every row whatever it leaves empty (the writer
-        // keeps statements prepared by their text). PostgreSQL cannot type a bare bound NULL, so it gets the literal.
+        let rows = models.map(fields)
+        let columns = rows[0].keys
+        for row in rows.dropFirst() where row.keys != columns {
+            throw Unsupported(what: "\(M.schema): rows of one insert with different fields")
+        }
+        func unsupported(_ i: Int) -> Unsupported { Unsupported(what: "\(M.schema).\(columns[i]): only plain values are inserted this way") }
+        let head = "INSERT INTO \"\(M.schema)\" (\(columns.map { "\"\($0)\"" }.joined(separator: ", "))) VALUES ("
+        if let writer = db as? SQLiteWriterDatabase {
+            // The writer connection takes SQLite's own text and values directly: nothing to build and serialize again.
+            var binds: [SQLiteData] = []
+            binds.reserveCapacity(rows.count * columns.count)
+            for row in rows {
+                for (i, value) in row.values.enumerated() {
+                    switch value {
+                    case .bind(let v): binds.append(try SQLiteWriterDatabase.sqliteData(v))
+                    case .null: binds.append(.null)
+                    case .enumCase(let s): binds.append(.text(s))
+                    default: throw unsupported(i)
+                    }
+                }
+            }
+            let placeholders = "(" + Array(repeating: "?", count: columns.count).joined(separator: ", ") + ")"
+            let values = Array(repeating: placeholders, count: rows.count).joined(separator: ", ")
+            try writer.run(text: String(head.dropLast()) + values, binds)
+            return
+        }
+        // PostgreSQL cannot type a bare bound NULL, so it gets the literal. (On SQLite a missing value is bound too, so
+        // one statement serves every row whatever it leaves empty: the writer keeps statements prepared by their text.)
         let bindNull = db.isSQLite
         var sql = SQLQueryString("")
-        var columns: [String] = []
-        for (n, model) in models.enumerated() {
-            let row = fields(model)
-            if n == 0 {
-                columns = row.keys
-                sql = SQLQueryString("INSERT INTO \"\(M.schema)\" (\(columns.map { "\"\($0)\"" }.joined(separator: ", "))) VALUES (")
-            } else {
-                guard row.keys == columns else { throw Unsupported(what: "\(M.schema): rows of one insert with different fields") }
-                sql.appendLiteral("), (")
-            }
+        sql.appendLiteral(head)
+        for (n, row) in rows.enumerated() {
+            if n > 0 { sql.appendLiteral("), (") }
             for (i, value) in row.values.enumerated() {
                 if i > 0 { sql.appendLiteral(", ") }
                 switch value {
                 case .bind(let v): sql.appendInterpolation(bind: v)
                 case .null: if bindNull { sql.appendInterpolation(bind: SQLiteData.null) } else { sql.appendLiteral("NULL") }
                 case .enumCase(let s): sql.appendInterpolation(bind: s)
-                default: throw Unsupported(what: "\(M.schema).\(row.keys[i]): only plain values are inserted this way")
+                default: throw unsupported(i)
                 }
             }
         }

@@ -257,6 +257,12 @@ struct SQLiteWriterDatabase: Database, SQLDatabase {
         try writer.run(sql, binds.map { try Self.sqliteData($0, encoder) }, decoder: decoder) { onRow($0) }
     }
 
+    /// A statement in SQLite's own text (`?` placeholders) with its values converted already: for the inserts every new
+    /// request runs (`ModelInsert`), which need no SQLKit expression built and serialized again.
+    func run(text: String, _ binds: [SQLiteData]) throws {
+        try writer.run(text, binds, decoder: decoder) { _ in }
+    }
+
     /// A bound value as SQLiteKit's encoder converts it, with the common types first: its general path asks each value
     /// whether it conforms to a protocol and encodes the rest through an `Encoder`, and every statement has a dozen.
     static func sqliteData(_ value: any Encodable, _ encoder: SQLiteDataEncoder = SQLiteDataEncoder()) throws -> SQLiteData {

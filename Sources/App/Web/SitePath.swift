@@ -1,4 +1,5 @@
 import Foundation
+import LvyueCore
 import Vapor
 
 /// A web route without parameters: the same value registers the route and builds links to it.
@@ -8,10 +9,21 @@ struct SiteRoute: Sendable {
     var components: [PathComponent] { template.pathComponents }
 }
 
-/// A web route with one `:id` parameter.
+/// A web route with one `:id` parameter. Links to it are built on every write that raises an alert, so the template
+/// is split around its parameter once rather than searched on each link.
 struct SiteRoute1: Sendable {
     let template: String
-    func path(_ id: UUID) -> String { template.replacingOccurrences(of: ":id", with: id.uuidString.lowercased()) }
+    private let head: Substring
+    private let tail: Substring
+
+    init(template: String) {
+        self.template = template
+        let range = template.range(of: ":id")
+        head = template[..<(range?.lowerBound ?? template.endIndex)]
+        tail = template[(range?.upperBound ?? template.endIndex)...]
+    }
+
+    func path(_ id: UUID) -> String { head + Hex.uuidString(id, lowercase: true) + tail }
     var components: [PathComponent] { template.pathComponents }
 }
 

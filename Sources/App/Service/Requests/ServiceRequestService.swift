@@ -14,16 +14,31 @@ enum ServiceRequestService {
         // Bad input is refused before the write lock is taken.
         let form = try Form(input, now: ctx.now)
         // Everything the response shows is known once the transaction commits: a new request has its one event, its
-        // checklist, its clocks and nothing else, so the detail is built from what was written rather than read back.
+        // checklist, its clocks and nothing else, so the detail is built from what was written rather than read back,
+        // and built here, after the write, rather than on the writer that every write waits for.
         return try await Store.write(app) { db in
-            try await insertDetailed(form, on: db, ctx: ctx, clocks: clocks).detail
-        }
+            try await insertDetailed(form, on: db, ctx: ctx, clocks: clocks)
+        }.detail
     }
 
-    /// A request just written, with what its detail shows.
+    /// A request just written, with what its detail shows. The detail is assembled when asked for, so a caller
+    /// inside a write (where every step holds up the others) does not pay for it, and the models written are let go
+    /// where the detail is built.
     struct Inserted: Sendable {
         var request: ServiceRequest
-        var detail: ServiceRequestDetail
+        var response: ServiceRequestResponse
+        var statuses: [ClockStatus]
+        var checklist: [ChecklistItem]
+        var toolkit: [ToolkitItem]
+        var received: ServiceRequestEvent
+        var now: Date
+
+        var detail: ServiceRequestDetail {
+            let rctx = ResponseContext(now: now)
+            return ServiceRequestDetail(request: response, clocks: statuses.map { ClockView($0) },
+                                        checklist: checklist.map { $0.response(rctx) }, toolkit: toolkit,
+                                        events: [RequestEventResponse(received)], rating: nil, followUps: [], objections: [])
+        }
     }
 
     /// The create form, checked field by field (every reason at once) without reading the database.
@@ -141,14 +156,11 @@ enum ServiceRequestService {
         try await ModelInsert.insert([received], on: db)
         received.$id.exists = true
         let checklist = try await WorkInstructionService.copyChecklist(for: r, on: db, ctx: ctx)
-        let rctx = ResponseContext(now: ctx.now)
-        let response = r.response(rctx)
+        let response = r.response(ResponseContext(now: ctx.now))
         try await AuditLog.append(on: db, at: ctx.now, actor: ctx.actor, action: "create", entityType: ServiceRequest.entityType,
                                   entityID: r.id!.uuidString, after: response)
-        let detail = ServiceRequestDetail(request: response, clocks: statuses.map { ClockView($0) },
-                                          checklist: checklist.items.map { $0.response(rctx) }, toolkit: checklist.toolkit,
-                                          events: [RequestEventResponse(received)], rating: nil, followUps: [], objections: [])
-        return Inserted(request: r, detail: detail)
+        return Inserted(request: r, response: response, statuses: statuses, checklist: checklist.items, toolkit: checklist.toolkit,
+                        received: received, now: ctx.now)
     }
 
     /// Records one step (`POST /service-requests/{id}/events`).
