@@ -154,13 +154,38 @@ struct BusyWriterTests {
             func stays(_ method: HTTPMethod, _ path: String) throws -> Bool {
                 let request = Request(application: env.app, method: method, url: URI(path: "/" + path), on: env.app.eventLoopGroup.any())
                 request.route = try #require(route(method, path))
-                return BearerAuthMiddleware.staysOnEventLoop(request)
+                return AsyncMiddlewareChain.staysOnEventLoop(request)
             }
             let short = [try stays(.POST, "api/v1/service-requests"), try stays(.POST, "api/v1/service-requests/:id/events")]
             let pooled = [try stays(.GET, "api/v1/service-requests"), try stays(.POST, "api/v1/imports/contracts"),
-                          try stays(.POST, "api/v1/reports/quarterly/freeze"), try stays(.POST, "api/v1/jobs/contract-import")]
+                          try stays(.POST, "api/v1/reports/quarterly/freeze"), try stays(.POST, "api/v1/jobs/contract-import"),
+                          try stays(.POST, "api/v1/milestones/:id/attachments"), try stays(.POST, "api/v1/calendars/:id/import"),
+                          try stays(.POST, "api/v1/intake/email")]
             #expect(short == [true, true])
-            #expect(pooled == [false, false, false, false])
+            #expect(pooled == [false, false, false, false, false, false, false])
+
+            // The chain runs its middlewares and the handler in one task, there: each answers whether it ran on the
+            // request's event loop (a thread of the concurrency pool never is one).
+            struct Where: AsyncMiddleware {
+                func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+                    let answer = try await next.respond(to: request)
+                    answer.headers.add(name: "X-Middleware-On-Loop", value: "\(request.eventLoop.inEventLoop)")
+                    return answer
+                }
+            }
+            let handler = AsyncBasicResponder { request in
+                Response(status: .ok, headers: ["X-Handler-On-Loop": "\(request.eventLoop.inEventLoop)"])
+            }
+            func ranOnLoop(_ method: HTTPMethod, _ path: String) async throws -> [String?] {
+                let request = Request(application: env.app, method: method, url: URI(path: "/" + path), on: env.app.eventLoopGroup.any())
+                request.route = try #require(route(method, path))
+                let answer = try await AsyncMiddlewareChain(Where(), Where()).respond(to: request, chainingTo: handler).get()
+                return answer.headers["X-Middleware-On-Loop"] + [answer.headers.first(name: "X-Handler-On-Loop")]
+            }
+            let write = try await ranOnLoop(.POST, "api/v1/service-requests")
+            let read = try await ranOnLoop(.GET, "api/v1/service-requests")
+            #expect(write == ["true", "true", "true"])
+            #expect(read == ["false", "false", "false"])
         }
     }
 

@@ -9,7 +9,7 @@ struct AttachmentAPIController: RouteCollection {
             let segment = PathComponent(stringLiteral: parent.pathSegment)
             routes.get(segment, ":id", "attachments", use: { try await list(req: $0, parent) })
             routes.on(.POST, segment, ":id", "attachments", body: .collect(maxSize: AttachmentStore.maxBody),
-                      use: { try await upload(req: $0, parent) })
+                      use: { try await upload(req: $0, parent) }).runningLong()
         }
         routes.get("attachments", ":id", use: show)
         routes.get("attachments", ":id", "content", use: content)

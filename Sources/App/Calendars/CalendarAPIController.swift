@@ -14,7 +14,7 @@ struct CalendarAPIController: RouteCollection {
         calendars.post(":id", "deadline", use: deadline)
         calendars.post(":id", "add-days", use: addDays)
         calendars.post(":id", "between", use: between)
-        calendars.on(.POST, ":id", "import", body: .collect(maxSize: "2mb"), use: importHolidays)
+        calendars.on(.POST, ":id", "import", body: .collect(maxSize: "2mb"), use: importHolidays).runningLong()
     }
 
     @Sendable func list(req: Request) async throws -> Response {

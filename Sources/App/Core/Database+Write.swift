@@ -113,11 +113,47 @@ final class EventLoopTaskExecutor: TaskExecutor, @unchecked Sendable {
     }
 }
 
+/// Async middlewares run one after another in one task, with the route's handler at its end. Vapor runs each async
+/// middleware in a task of its own and the handler in another, each a switch of threads; the API's three and its
+/// handler were four tasks per request. Here they are one, started on the request's event loop for a short write
+/// (`staysOnEventLoop`): its token read, its wait on the write queue, its answer all complete there. Reads (some long:
+/// reports, exports) and the writes that run long stay on the concurrency pool, where they hold up no connection.
+struct AsyncMiddlewareChain: Middleware {
+    let middlewares: [any AsyncMiddleware]
+
+    init(_ middlewares: any AsyncMiddleware...) { self.middlewares = middlewares }
+
+    static func staysOnEventLoop(_ request: Request) -> Bool {
+        request.method != .GET && request.method != .HEAD && !(request.route?.runsLong ?? false)
+    }
+
+    func respond(to request: Request, chainingTo handler: any Responder) -> EventLoopFuture<Response> {
+        let promise = request.eventLoop.makePromise(of: Response.self)
+        let operation: @Sendable () async -> Void = {
+            do { promise.succeed(try await self.respond(request, from: 0, handler)) } catch { promise.fail(error) }
+        }
+        if Self.staysOnEventLoop(request) {
+            Task(executorPreference: EventLoopTaskExecutor(request.eventLoop), operation: operation)
+        } else {
+            Task(operation: operation)
+        }
+        return promise.futureResult
+    }
+
+    private func respond(_ request: Request, from index: Int, _ handler: any Responder) async throws -> Response {
+        guard index < middlewares.count else {
+            if let handler = handler as? any AsyncResponder { return try await handler.respond(to: request) }
+            return try await handler.respond(to: request).get()
+        }
+        return try await middlewares[index].respond(to: request, chainingTo: AsyncBasicResponder { try await respond($0, from: index + 1, handler) })
+    }
+}
+
 extension Route {
     private static let runsLongKey = "lvyue.runs-long"
 
     /// A write that may run long (a workbook parsed, a quarter computed): it stays on the concurrency pool rather than
-    /// on its connection's event loop (`BearerAuthMiddleware`), so it holds up no other connection.
+    /// on its connection's event loop (`AsyncMiddlewareChain`), so it holds up no other connection.
     @discardableResult
     func runningLong() -> Route {
         userInfo[Self.runsLongKey] = true

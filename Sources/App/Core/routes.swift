@@ -7,7 +7,7 @@ func routes(_ app: Application) throws {
 
     // Issue #5: customer contacts are kept off the staff API; department staff write only on their contracts.
     // Issue #9: repeated reads are answered from memory while the database is unchanged (`ReadCache`).
-    let authed = api.grouped(ReadCacheMiddleware(), BearerAuthMiddleware(), StaffOnlyMiddleware(), ContractScopeMiddleware())
+    let authed = api.grouped(ReadCacheMiddleware(), AsyncMiddlewareChain(BearerAuthMiddleware(), StaffOnlyMiddleware(), ContractScopeMiddleware()))
     try authed.register(collection: IdentityAPIController())
     try authed.register(collection: AccountAPIController())
     try authed.register(collection: SignInLinkAPIController())

@@ -100,22 +100,6 @@ enum AuthService {
 /// `Authorization: Bearer <token>` on every API route but token creation. 401 otherwise.
 struct BearerAuthMiddleware: AsyncMiddleware {
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
-        // A short write goes on on its connection's event loop: its token read, its wait on the write queue and its
-        // answer each complete there, and on the concurrency pool each was one more switch of threads. Reads (some
-        // long: reports, exports) and the writes that run long stay on the pool, where they hold up no connection.
-        if Self.staysOnEventLoop(request) {
-            return try await withTaskExecutorPreference(EventLoopTaskExecutor(request.eventLoop)) {
-                try await authenticated(request, next)
-            }
-        }
-        return try await authenticated(request, next)
-    }
-
-    static func staysOnEventLoop(_ request: Request) -> Bool {
-        request.method != .GET && request.method != .HEAD && !(request.route?.runsLong ?? false)
-    }
-
-    private func authenticated(_ request: Request, _ next: any AsyncResponder) async throws -> Response {
         guard let bearer = request.headers.bearerAuthorization else {
             throw AppError.unauthorized("an Authorization: Bearer token is required; get one from POST /api/v1/auth/token")
         }

@@ -154,7 +154,7 @@ enum MonitoringHooks {
     static func contractChanged(_ app: Application, _ contractID: UUID, actor: Actor = .system) async {
         let ctx = MonitorContext(now: app.deps.now(), newID: app.deps.newID, actor: actor)
         do {
-            try await Store.write(app) { db in
+            _ = try await Store.write(app) { db in
                 try await RiskEngine.evaluate(contractIDs: [contractID], on: db, ctx: ctx)
             }
         } catch {

@@ -173,7 +173,7 @@ struct WorkInstructionAPIController: RouteCollection {
 /// `/api/v1/intake/email` and the triage list.
 struct IntakeAPIController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        routes.on(.POST, "intake", "email", body: .collect(maxSize: "2mb"), use: email)
+        routes.on(.POST, "intake", "email", body: .collect(maxSize: "2mb"), use: email).runningLong()
         routes.get("intake", "triage", use: list)
         routes.get("intake", "triage", ":id", use: show)
         routes.post("intake", "triage", ":id", "create-request", use: createRequest)
