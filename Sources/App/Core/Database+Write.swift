@@ -1,5 +1,6 @@
 import Fluent
 import FluentSQLiteDriver
+import NIOConcurrencyHelpers
 import SQLKit
 import Vapor
 
@@ -11,7 +12,7 @@ import Vapor
 /// the COMMIT fails, every write of the batch fails. Each write still reads and extends the audit chain inside its
 /// own savepoint, so the chain stays one unbroken sequence. The batches run on one connection of their own
 /// (`SQLiteWriter`), not a pooled one. On PostgreSQL it is not used.
-actor WriteQueue {
+final class WriteQueue: Sendable {
     typealias Body = @Sendable (any Database) async throws -> any Sendable
     struct Job: Sendable {
         let body: Body
@@ -20,41 +21,51 @@ actor WriteQueue {
 
     /// At most this many writes share one transaction (`LVYUE_WRITE_BATCH`, default 64; 1 turns grouping off).
     let maxBatch: Int
-    nonisolated let writer: SQLiteWriter
-    private var pending: [Job] = []
-    private var draining = false
+    let writer: SQLiteWriter
+    private struct State {
+        var pending: [Job] = []
+        var draining = false
+    }
+    /// A lock rather than an actor: queuing a write and taking a batch are a few instructions, and an actor would put a
+    /// switch to the concurrency pool and back on every write and every batch.
+    private let state = NIOLockedValueBox(State())
 
     init(maxBatch: Int, writer: SQLiteWriter) {
         self.maxBatch = max(1, maxBatch)
         self.writer = writer
     }
 
-    /// Queues a write; true when the caller must start draining (the queue was idle).
-    func enqueue(_ job: Job) -> Bool {
-        pending.append(job)
-        if draining { return false }
-        draining = true
-        return true
+    /// Queues a write. Whoever finds the queue idle starts draining it, on the writer's own thread.
+    func submit(_ job: Job, _ app: Application) {
+        let start = state.withLockedValue { s -> Bool in
+            s.pending.append(job)
+            if s.draining { return false }
+            s.draining = true
+            return true
+        }
+        if start { Task(executorPreference: writer.executor) { await self.drain(app) } }
     }
 
     /// The next batch, oldest first; empty (and the queue idle again) when nothing waits.
-    func next() -> [Job] {
-        if pending.isEmpty { draining = false; return [] }
-        let n = min(maxBatch, pending.count)
-        let batch = Array(pending.prefix(n))
-        pending.removeFirst(n)
-        return batch
+    private func next() -> [Job] {
+        state.withLockedValue { s in
+            if s.pending.isEmpty { s.draining = false; return [] }
+            let n = min(maxBatch, s.pending.count)
+            let batch = Array(s.pending.prefix(n))
+            s.pending.removeFirst(n)
+            return batch
+        }
     }
 
-    nonisolated func drain(_ app: Application) async {
+    private func drain(_ app: Application) async {
         while true {
-            let batch = await next()
+            let batch = next()
             if batch.isEmpty { return }
             await run(batch, app)
         }
     }
 
-    private nonisolated func run(_ batch: [Job], _ app: Application) async {
+    private func run(_ batch: [Job], _ app: Application) async {
         let outcomes: [Result<any Sendable, any Error>]
         do {
             outcomes = try await writer.withDatabase(like: app.db) { try await Self.run(batch, on: $0) }
@@ -204,10 +215,7 @@ enum Store {
         }
         let queue = app.writeQueue
         let value = try await withCheckedThrowingContinuation { (done: CheckedContinuation<any Sendable, any Error>) in
-            let job = WriteQueue.Job(body: { try await body($0) }, done: done)
-            Task {
-                if await queue.enqueue(job) { await queue.drain(app) }
-            }
+            queue.submit(WriteQueue.Job(body: { try await body($0) }, done: done), app)
         }
         return value as! T
     }

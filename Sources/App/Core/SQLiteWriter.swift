@@ -25,9 +25,11 @@ import VaporCSQLite
 final class SQLiteWriter: @unchecked Sendable {
     let path: String
     /// The writer's thread, started with it and stopped by `close`.
-    private let thread = MultiThreadedEventLoopGroup(numberOfThreads: 1)
-    /// The event loop the batches run on (`EventLoopTaskExecutor`), and the loop of the futures this connection returns.
-    var loop: any EventLoop { thread.any() }
+    private let thread: MultiThreadedEventLoopGroup
+    /// The event loop the batches run on, and the loop of the futures this connection returns.
+    let loop: any EventLoop
+    /// The batches' executor, on `loop`: one instance, so a batch started on it runs its statements without a hop.
+    let executor: EventLoopTaskExecutor
     /// At most this many prepared statements are kept; past it they are all finalized and prepared again as used.
     static let keptStatements = 256
 
@@ -40,6 +42,9 @@ final class SQLiteWriter: @unchecked Sendable {
 
     init(path: String) {
         self.path = path
+        thread = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        loop = thread.next()
+        executor = EventLoopTaskExecutor(loop)
     }
 
     /// `body` with a Fluent and SQLKit database on this connection, run on its event loop.
@@ -48,7 +53,7 @@ final class SQLiteWriter: @unchecked Sendable {
             configuration: base.context.configuration, logger: base.context.logger, eventLoop: loop,
             history: base.context.history, pageSizeLimit: base.context.pageSizeLimit)
         let db = SQLiteWriterDatabase(writer: self, context: context)
-        return try await withTaskExecutorPreference(EventLoopTaskExecutor(loop)) { try await body(db) }
+        return try await withTaskExecutorPreference(executor) { try await body(db) }
     }
 
     /// Runs one statement to its end, handing each row to `onRow`.
