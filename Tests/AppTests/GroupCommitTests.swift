@@ -109,7 +109,7 @@ struct GroupCommitTests {
             #expect(try await Counters.value("writer-check", on: app.db) == 0)
 
             // More distinct statements than the writer keeps prepared, in one write and each read back.
-            let count = SQLiteWriter.keptStatements + 44
+            let count = DirectSQLiteConnection.keptStatements + 44
             let sum = try await Store.write(app) { db in
                 var sum = 0
                 for i in 0..<count {
@@ -130,9 +130,9 @@ struct GroupCommitTests {
                     }
                 }
                 try await versions("a")
-                let before = app.writeQueue.writer.statementCounts
+                let before = app.writeQueue.writer.connection.statementCounts
                 for scope in ["b", "c", "a"] { try await versions(scope) }
-                let after = app.writeQueue.writer.statementCounts
+                let after = app.writeQueue.writer.connection.statementCounts
                 #expect(after.prepared == before.prepared)
                 #expect(after.replanned == before.replanned)
             }

@@ -133,6 +133,13 @@ struct SecurityTests {
             #expect(try await env.api(.GET, "/me", token: try #require(other.string("token"))).status == .unauthorized)
             #expect(try await SecurityFixtures.securityEvents(env, "token.revoke").count == 2)
             #expect(try await SecurityFixtures.securityEvents(env, "token.create").count >= 2)
+            // On SQLite these token reads (the refusals after revocation among them) ran on the requests' own read
+            // connections, kept prepared, not on the pool.
+            if env.app.isSQLite {
+                let readers = try #require(env.app.sqliteReaders)
+                #expect(readers.counts.connections >= 1)
+                #expect(readers.counts.prepared >= 1)
+            }
         }
     }
 

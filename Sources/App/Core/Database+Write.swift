@@ -177,17 +177,26 @@ extension Route {
 extension Application {
     private struct WriteQueueKey: StorageKey { typealias Value = WriteQueue }
 
+    private struct ReadersKey: StorageKey { typealias Value = SQLiteReaders }
+
+    /// The write queue, on SQLite; made with the token readers (`sqliteReaders`) in `Lvyue.migrate`, before concurrent
+    /// requests could race to make it.
     var writeQueue: WriteQueue {
         if let queue = storage[WriteQueueKey.self] { return queue }
         let queue = WriteQueue(
             maxBatch: Environment.get("LVYUE_WRITE_BATCH").flatMap(Int.init) ?? 64,
             writer: SQLiteWriter(path: config.sqlitePath))
         storage[WriteQueueKey.self] = queue
+        storage[ReadersKey.self] = SQLiteReaders(path: config.sqlitePath)
         return queue
     }
 
-    /// Closes the writer connection and stops its thread, if writes were made (`WriteQueueLifecycle`).
+    /// The read connections for bearer tokens, on SQLite; nil on PostgreSQL.
+    var sqliteReaders: SQLiteReaders? { storage[ReadersKey.self] }
+
+    /// Closes the writer and reader connections and stops the writer's thread, if they were made (`WriteQueueLifecycle`).
     func closeWriteQueue() async {
+        sqliteReaders?.close()
         guard let queue = storage[WriteQueueKey.self] else { return }
         do { try await queue.writer.close() } catch { logger.warning("closing the write connection: \(error)") }
     }

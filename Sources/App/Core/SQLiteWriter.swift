@@ -10,7 +10,7 @@ import Vapor
 import VaporCSQLite
 
 /// The one connection that writes, on SQLite. Every write batch of the `WriteQueue` runs on it, synchronously through
-/// SQLite's C interface, with each distinct statement prepared once and kept.
+/// SQLite's C interface (`DirectSQLiteConnection`), on a thread of its own.
 ///
 /// The pooled connections (sqlite-nio) run each statement on a thread of their pool and hand the result back to the
 /// event loop: two thread switches per statement, and a statement prepared again every time. A creation runs about
@@ -22,26 +22,17 @@ import VaporCSQLite
 /// Reads stay on the pool: in WAL mode they go on while this connection writes. The same SQLite library (sqlite-nio's)
 /// serves both, so the file's locks are shared as SQLite expects. Values are encoded and decoded by SQLiteKit's own
 /// coders, so a model reads back exactly what the pooled connections would have written.
-final class SQLiteWriter: @unchecked Sendable {
-    let path: String
+final class SQLiteWriter: Sendable {
+    let connection: DirectSQLiteConnection
     /// The writer's thread, started with it and stopped by `close`.
     private let thread: MultiThreadedEventLoopGroup
     /// The event loop the batches run on, and the loop of the futures this connection returns.
     let loop: any EventLoop
     /// The batches' executor, on `loop`: one instance, so a batch started on it runs its statements without a hop.
     let executor: EventLoopTaskExecutor
-    /// At most this many prepared statements are kept; past it they are all finalized and prepared again as used.
-    static let keptStatements = 256
-
-    // Guarded by `lock`: one statement at a time, whatever thread asks.
-    private let lock = NIOLock()
-    private var handle: OpaquePointer?
-    private var statements: [String: OpaquePointer] = [:]
-    private var preparedCount = 0
-    private var replannedCount = 0
 
     init(path: String) {
-        self.path = path
+        connection = DirectSQLiteConnection(path: path)
         thread = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         loop = thread.next()
         executor = EventLoopTaskExecutor(loop)
@@ -52,8 +43,67 @@ final class SQLiteWriter: @unchecked Sendable {
         let context = DatabaseContext(
             configuration: base.context.configuration, logger: base.context.logger, eventLoop: loop,
             history: base.context.history, pageSizeLimit: base.context.pageSizeLimit)
-        let db = SQLiteWriterDatabase(writer: self, context: context)
+        let db = SQLiteWriterDatabase(writer: connection, context: context)
         return try await withTaskExecutorPreference(executor) { try await body(db) }
+    }
+
+    /// Closes the connection and stops the thread; when the application shuts down.
+    func close() async throws {
+        connection.close()
+        try await thread.shutdownGracefully()
+    }
+}
+
+/// Read connections of their own for the one read every API request makes, its bearer token (`BearerAuthMiddleware`):
+/// one per event loop, each read run in place on the thread that asks. Through the pool (sqlite-nio) that read was two
+/// switches of threads and a statement prepared again; here it is a function call on a statement kept prepared. In WAL
+/// mode a read sees every commit made before it starts, so a revoked token is refused at once, as before.
+final class SQLiteReaders: Sendable {
+    let path: String
+    private let connections = NIOLockedValueBox<[ObjectIdentifier: DirectSQLiteConnection]>([:])
+
+    init(path: String) { self.path = path }
+
+    /// The connection of `loop` (a request's event loop), opened when first asked for.
+    func connection(for loop: any EventLoop) -> DirectSQLiteConnection {
+        connections.withLockedValue { all in
+            let key = ObjectIdentifier(loop)
+            if let connection = all[key] { return connection }
+            let connection = DirectSQLiteConnection(path: path, readOnly: true)
+            all[key] = connection
+            return connection
+        }
+    }
+
+    /// How many connections have been opened, and how many statements they prepared in all.
+    var counts: (connections: Int, prepared: Int) {
+        let all = connections.withLockedValue { Array($0.values) }
+        return (all.count, all.reduce(0) { $0 + $1.statementCounts.prepared })
+    }
+
+    func close() {
+        for connection in connections.withLockedValue({ Array($0.values) }) { connection.close() }
+    }
+}
+
+/// One SQLite connection used through SQLite's C interface on whichever thread calls it, one statement at a time, with
+/// each distinct statement prepared once and kept. The writer's (read and write) and the token readers' (read only).
+final class DirectSQLiteConnection: @unchecked Sendable {
+    let path: String
+    let readOnly: Bool
+    /// At most this many prepared statements are kept; past it they are all finalized and prepared again as used.
+    static let keptStatements = 256
+
+    // Guarded by `lock`: one statement at a time, whatever thread asks.
+    private let lock = NIOLock()
+    private var handle: OpaquePointer?
+    private var statements: [String: OpaquePointer] = [:]
+    private var preparedCount = 0
+    private var replannedCount = 0
+
+    init(path: String, readOnly: Bool = false) {
+        self.path = path
+        self.readOnly = readOnly
     }
 
     /// Runs one statement to its end, handing each row to `onRow`.
@@ -93,14 +143,13 @@ final class SQLiteWriter: @unchecked Sendable {
     /// schema changed, or when a plan that looked at a bound value is marked stale), since the connection opened.
     var statementCounts: (prepared: Int, replanned: Int) { lock.withLock { (preparedCount, replannedCount) } }
 
-    /// Finalizes the statements, closes the connection and stops the thread; when the application shuts down.
-    func close() async throws {
+    /// Finalizes the statements and closes the connection (it opens again if used after).
+    func close() {
         lock.withLock {
             finalizeStatements()
             sqlite_nio_sqlite3_close(handle)
             handle = nil
         }
-        try await thread.shutdownGracefully()
     }
 
     // MARK: Connection and statements (called under `lock`)
@@ -108,7 +157,8 @@ final class SQLiteWriter: @unchecked Sendable {
     private func opened() throws -> OpaquePointer {
         if let handle { return handle }
         var db: OpaquePointer?
-        let flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_URI | SQLITE_OPEN_EXRESCODE
+        let flags = (readOnly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE)
+            | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_URI | SQLITE_OPEN_EXRESCODE
         let rc = sqlite_nio_sqlite3_open_v2(path, &db, flags, nil)
         guard rc == SQLITE_OK, let db else {
             let error = SQLiteWriterError(rc, db)
@@ -118,6 +168,10 @@ final class SQLiteWriter: @unchecked Sendable {
         // Another process's writer is waited for, but not forever: a write that cannot start in 30 s fails instead of
         // hanging its caller.
         sqlite_nio_sqlite3_busy_timeout(db, 30_000)
+        if readOnly {
+            handle = db
+            return db
+        }
         // Foreign keys as on the pooled connections (SQLiteKit turns them on for each). The savepoints' undo records
         // in memory rather than a temporary file written on every change; a page cache of 16 MB for the pages every
         // write touches (indexes, the audit chain's tail), where the default is 2 MB.
@@ -242,12 +296,12 @@ struct DatabaseBusy: AbortError {
 /// Fluent's and SQLKit's view of the writer connection, always inside the batch's transaction. Every call runs to its
 /// end before it returns; the futures it returns are already complete.
 struct SQLiteWriterDatabase: Database, SQLDatabase {
-    let writer: SQLiteWriter
+    let writer: DirectSQLiteConnection
     let context: DatabaseContext
     private let encoder = SQLiteDataEncoder()
     private let decoder = SQLiteDataDecoder()
 
-    init(writer: SQLiteWriter, context: DatabaseContext) {
+    init(writer: DirectSQLiteConnection, context: DatabaseContext) {
         self.writer = writer
         self.context = context
     }

@@ -1,5 +1,7 @@
 import Fluent
 import LvyueCore
+import SQLKit
+import SQLiteKit
 import Vapor
 
 extension User: Authenticatable {}
@@ -104,7 +106,7 @@ struct BearerAuthMiddleware: AsyncMiddleware {
             throw AppError.unauthorized("an Authorization: Bearer token is required; get one from POST /api/v1/auth/token")
         }
         let now = request.now
-        guard let found = try await Self.lookup(TokenHash.of(bearer.token), on: request.db),
+        guard let found = try await Self.lookup(TokenHash.of(bearer.token), for: request),
               found.expiresAt.map({ $0 > now }) ?? true,
               found.user.active
         else {
@@ -124,15 +126,30 @@ struct BearerAuthMiddleware: AsyncMiddleware {
     }
 
     /// The unrevoked token with this hash and its user, in one statement. Every API request pays for this lookup, so it
-    /// is plain SQL read column by column rather than two model queries (the token, then its user).
-    static func lookup(_ hash: String, on db: any Database) async throws -> Found? {
-        guard let row = try await db.sql.raw("""
-            SELECT t.id AS token_id, t.expires_at, t.last_used_at, u.id, u.username, u.display_name, u.email, u.phone,
-                   u.department_id, u.role, u.customer_id, u.password_hash, u.active, u.version, u.created_at, u.updated_at
-            FROM api_tokens t JOIN users u ON u.id = t.user_id
-            WHERE t.token_hash = \(bind: hash) AND t.revoked_at IS NULL
-            LIMIT 1
-            """).first() else { return nil }
+    /// is plain SQL read column by column rather than two model queries (the token, then its user), and on SQLite it
+    /// runs on the request's own read connection (`SQLiteReaders`) rather than through the pool.
+    static func lookup(_ hash: String, for request: Request) async throws -> Found? {
+        if let readers = request.application.sqliteReaders {
+            var row: DirectSQLiteConnection.Row?
+            try readers.connection(for: request.eventLoop).run(lookupHead + "?" + lookupTail, [.text(hash)], decoder: SQLiteDataDecoder()) { row = $0 }
+            return try row.flatMap { try found($0) }
+        }
+        var query = SQLQueryString("")
+        query.appendLiteral(lookupHead)
+        query.appendInterpolation(bind: hash)
+        query.appendLiteral(lookupTail)
+        return try await request.db.sql.raw(query).first().flatMap { try found($0) }
+    }
+
+    private static let lookupHead = """
+        SELECT t.id AS token_id, t.expires_at, t.last_used_at, u.id, u.username, u.display_name, u.email, u.phone,
+               u.department_id, u.role, u.customer_id, u.password_hash, u.active, u.version, u.created_at, u.updated_at
+        FROM api_tokens t JOIN users u ON u.id = t.user_id
+        WHERE t.token_hash =\u{20}
+        """
+    private static let lookupTail = " AND t.revoked_at IS NULL LIMIT 1"
+
+    private static func found(_ row: any SQLRow) throws -> Found? {
         guard let role = Role(rawValue: try row.decode(column: "role", as: String.self)) else { return nil }
         let user = User()
         user.id = try row.decode(column: "id", as: UUID.self)
