@@ -135,6 +135,16 @@ struct GroupCommitTests {
                 let after = app.writeQueue.writer.connection.statementCounts
                 #expect(after.prepared == before.prepared)
                 #expect(after.replanned == before.replanned)
+
+                // The writer leaves checkpoints to its checkpointer, which copies the whole log back when no reader
+                // still needs it.
+                let autocheckpoint = try await Store.write(app) { db in
+                    try await db.sql.raw("PRAGMA wal_autocheckpoint").first()?.decode(column: "wal_autocheckpoint", as: Int.self)
+                }
+                #expect(autocheckpoint == 0)
+                let checkpointed = try app.writeQueue.writer.checkpoint()
+                #expect(checkpointed.frames >= 0)
+                #expect(checkpointed.copied == checkpointed.frames)
             }
             try await Store.write(app) { db in try await db.sql.raw("DROP TABLE writer_check").run() }
         }
