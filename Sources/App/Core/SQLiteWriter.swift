@@ -23,10 +23,12 @@ import VaporCSQLite
 /// serves both, so the file's locks are shared as SQLite expects. Values are encoded and decoded by SQLiteKit's own
 /// coders, so a model reads back exactly what the pooled connections would have written.
 ///
-/// The writer does not checkpoint (copy the write-ahead log back into the database file, and sync it): SQLite would do
-/// it on the committing connection every thousand pages, a twentieth of the writer's time under load. A connection of
-/// its own does it on a thread of its own every quarter second (`checkpoint`), alongside the writes: SQLite lets one
-/// checkpoint run while one writer appends.
+/// Checkpoints (copying the write-ahead log back into the database file, and syncing it) are mostly not the writer's:
+/// SQLite does them on the committing connection every thousand pages, a twentieth of the writer's time under load. A
+/// connection of its own does them on a thread of its own every quarter second (`checkpoint`), alongside the writes,
+/// as SQLite allows. Under a steady stream of writes those never catch up with the end of the log, and only a
+/// checkpoint that has can let the log start over; so the writer still checkpoints, every 4 000 pages, when all but
+/// the newest pages have already been copied.
 final class SQLiteWriter: Sendable {
     let connection: DirectSQLiteConnection
     /// The writer's thread and the checkpointer's, started with it and stopped by `close`.
@@ -109,7 +111,7 @@ final class SQLiteReaders: Sendable {
 /// each distinct statement prepared once and kept: the writer's, its checkpointer's, and the token readers'.
 final class DirectSQLiteConnection: @unchecked Sendable {
     enum Role {
-        /// Reads and writes, and leaves checkpoints to the checkpointer.
+        /// Reads and writes, and leaves most of the checkpoints to the checkpointer.
         case writer
         /// Only checkpoints.
         case checkpointer
@@ -121,6 +123,8 @@ final class DirectSQLiteConnection: @unchecked Sendable {
     let role: Role
     /// At most this many prepared statements are kept; past it they are all finalized and prepared again as used.
     static let keptStatements = 256
+    /// The writer checkpoints itself when the log has this many pages (`SQLiteWriter`).
+    static let writerCheckpointPages = 4000
 
     // Guarded by `lock`: one statement at a time, whatever thread asks.
     private let lock = NIOLock()
@@ -216,8 +220,9 @@ final class DirectSQLiteConnection: @unchecked Sendable {
         }
         // Foreign keys as on the pooled connections (SQLiteKit turns them on for each). The savepoints' undo records
         // in memory rather than a temporary file written on every change; a page cache of 16 MB for the pages every
-        // write touches (indexes, the audit chain's tail), where the default is 2 MB. No checkpoints (`SQLiteWriter`).
-        let setup = "PRAGMA foreign_keys = ON; PRAGMA temp_store = MEMORY; PRAGMA cache_size = -16384; PRAGMA wal_autocheckpoint = 0"
+        // write touches (indexes, the audit chain's tail), where the default is 2 MB. Checkpoints every 4 000 pages of log
+        // rather than 1 000 (`SQLiteWriter`).
+        let setup = "PRAGMA foreign_keys = ON; PRAGMA temp_store = MEMORY; PRAGMA cache_size = -16384; PRAGMA wal_autocheckpoint = \(Self.writerCheckpointPages)"
         let set = sqlite_nio_sqlite3_exec(db, setup, nil, nil, nil)
         guard set == SQLITE_OK else {
             let error = SQLiteWriterError(set, db)
