@@ -142,6 +142,18 @@ struct ReadPathTests {
                 try await ModelInsert.insert([item(103, mandatory: true), item(104, mandatory: true, note: "多一列")], on: env.db)
             }
             #expect(try await ChecklistItem.query(on: env.db).filter(\.$position >= 103).count() == 0)
+
+            // Through the write queue (on SQLite the writer's own statement text, made once per shape), twice in the
+            // same shape; and the text of one shape with other columns of the same count is made for those columns.
+            let (fifth, sixth) = (item(105, mandatory: true), item(106, mandatory: false))
+            try await Store.write(env.app) { db in try await ModelInsert.insert([fifth], on: db) }
+            try await Store.write(env.app) { db in try await ModelInsert.insert([sixth], on: db) }
+            #expect(try await ChecklistItem.query(on: env.db).filter(\.$position >= 105).sort(\.$position).all().map(\.mandatory) == [true, false])
+            let table = ChecklistItem.schema
+            #expect(ModelInsert.sqliteText(ChecklistItem.self, ["id", "text"], rows: 2)
+                    == "INSERT INTO \"\(table)\" (\"id\", \"text\") VALUES (?, ?), (?, ?)")
+            #expect(ModelInsert.sqliteText(ChecklistItem.self, ["id", "note"], rows: 2)
+                    == "INSERT INTO \"\(table)\" (\"id\", \"note\") VALUES (?, ?), (?, ?)")
         }
     }
 

@@ -1,4 +1,5 @@
 import Fluent
+import NIOConcurrencyHelpers
 import SQLKit
 import SQLiteNIO
 
@@ -65,7 +66,6 @@ enum ModelInsert {
             throw Unsupported(what: "\(M.schema): rows of one insert with different fields")
         }
         func unsupported(_ i: Int) -> Unsupported { Unsupported(what: "\(M.schema).\(columns[i]): only plain values are inserted this way") }
-        let head = "INSERT INTO \"\(M.schema)\" (\(columns.map { "\"\($0)\"" }.joined(separator: ", "))) VALUES ("
         if let writer = db as? SQLiteWriterDatabase {
             // The writer connection takes SQLite's own text and values directly: nothing to build and serialize again.
             var binds: [SQLiteData] = []
@@ -80,11 +80,10 @@ enum ModelInsert {
                     }
                 }
             }
-            let placeholders = "(" + Array(repeating: "?", count: columns.count).joined(separator: ", ") + ")"
-            let values = Array(repeating: placeholders, count: rows.count).joined(separator: ", ")
-            try writer.run(text: String(head.dropLast()) + values, binds)
+            try writer.run(text: sqliteText(M.self, columns, rows: rows.count), binds)
             return
         }
+        let head = "INSERT INTO \"\(M.schema)\" (\(columns.map { "\"\($0)\"" }.joined(separator: ", "))) VALUES ("
         // PostgreSQL cannot type a bare bound NULL, so it gets the literal. (On SQLite a missing value is bound too, so
         // one statement serves every row whatever it leaves empty: the writer keeps statements prepared by their text.)
         let bindNull = db.isSQLite
@@ -104,6 +103,37 @@ enum ModelInsert {
         }
         sql.appendLiteral(")")
         try await db.sql.raw(sql).run()
+    }
+}
+
+extension ModelInsert {
+    private struct Text: Sendable {
+        var columns: [String]
+        var sql: String
+    }
+
+    private struct Shape: Hashable {
+        var model: ObjectIdentifier
+        var rows: Int
+        var columns: Int
+    }
+
+    /// The statement texts made so far, by model, row count and column count (the creation path inserts the same few
+    /// shapes over and over, and a request's statement is over a kilobyte to build).
+    private static let texts = NIOLockedValueBox([Shape: Text]())
+
+    /// `INSERT INTO "schema" ("a", "b") VALUES (?, ?), (?, ?)` for `rows` rows of `columns`.
+    static func sqliteText<M: Model>(_ model: M.Type, _ columns: [String], rows: Int) -> String {
+        let key = Shape(model: ObjectIdentifier(M.self), rows: rows, columns: columns.count)
+        if let made = texts.withLockedValue({ $0[key] }), made.columns == columns { return made.sql }
+        let placeholders = "(" + Array(repeating: "?", count: columns.count).joined(separator: ", ") + ")"
+        let sql = "INSERT INTO \"\(M.schema)\" (\(columns.map { "\"\($0)\"" }.joined(separator: ", "))) VALUES "
+            + Array(repeating: placeholders, count: rows).joined(separator: ", ")
+        texts.withLockedValue { all in
+            if all.count >= 256 { all.removeAll() }
+            all[key] = Text(columns: columns, sql: sql)
+        }
+        return sql
     }
 }
 
