@@ -151,11 +151,11 @@ struct BenchClient: Sendable {
         return o
     }
 
-    /// The id of the request a creation answered with (`request.id` of its detail).
+    /// The id of the request a creation answered with (its detail's `id`).
     func createdID(_ reply: Reply) -> String? {
-        struct Created: Decodable { struct Request: Decodable { var id: String }; var request: Request }
+        struct Created: Decodable { var id: String }
         guard let body = reply.body else { return nil }
-        return try? JSONDecoder().decode(Created.self, from: body).request.id
+        return try? JSONDecoder().decode(Created.self, from: body).id
     }
 
     func close() async {
