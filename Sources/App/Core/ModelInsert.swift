@@ -83,12 +83,11 @@ enum ModelInsert {
             try writer.run(text: sqliteText(M.self, columns, rows: rows.count), binds)
             return
         }
-        let head = "INSERT INTO \"\(M.schema)\" (\(columns.map { "\"\($0)\"" }.joined(separator: ", "))) VALUES ("
         // PostgreSQL cannot type a bare bound NULL, so it gets the literal. (On SQLite a missing value is bound too, so
         // one statement serves every row whatever it leaves empty: the writer keeps statements prepared by their text.)
         let bindNull = db.isSQLite
         var sql = SQLQueryString("")
-        sql.appendLiteral(head)
+        sql.appendLiteral(head(M.self, columns) + "(")
         for (n, row) in rows.enumerated() {
             if n > 0 { sql.appendLiteral("), (") }
             for (i, value) in row.values.enumerated() {
@@ -122,13 +121,17 @@ extension ModelInsert {
     /// shapes over and over, and a request's statement is over a kilobyte to build).
     private static let texts = NIOLockedValueBox([Shape: Text]())
 
+    /// `INSERT INTO "schema" ("a", "b") VALUES `.
+    private static func head<M: Model>(_ model: M.Type, _ columns: [String]) -> String {
+        "INSERT INTO \"\(M.schema)\" (\(columns.map { "\"\($0)\"" }.joined(separator: ", "))) VALUES "
+    }
+
     /// `INSERT INTO "schema" ("a", "b") VALUES (?, ?), (?, ?)` for `rows` rows of `columns`.
     static func sqliteText<M: Model>(_ model: M.Type, _ columns: [String], rows: Int) -> String {
         let key = Shape(model: ObjectIdentifier(M.self), rows: rows, columns: columns.count)
         if let made = texts.withLockedValue({ $0[key] }), made.columns == columns { return made.sql }
         let placeholders = "(" + Array(repeating: "?", count: columns.count).joined(separator: ", ") + ")"
-        let sql = "INSERT INTO \"\(M.schema)\" (\(columns.map { "\"\($0)\"" }.joined(separator: ", "))) VALUES "
-            + Array(repeating: placeholders, count: rows).joined(separator: ", ")
+        let sql = head(M.self, columns) + Array(repeating: placeholders, count: rows).joined(separator: ", ")
         texts.withLockedValue { all in
             if all.count >= 256 { all.removeAll() }
             all[key] = Text(columns: columns, sql: sql)
