@@ -210,8 +210,9 @@ final class DirectSQLiteConnection: @unchecked Sendable {
             throw error
         }
         // Another process's writer is waited for, but not forever: a write that cannot start in 30 s fails instead of
-        // hanging its caller.
-        sqlite_nio_sqlite3_busy_timeout(db, 30_000)
+        // hanging its caller. A reader runs on an event loop, where a wait holds up every connection of the loop: in WAL
+        // mode it waits only in rare moments (another process recovering or truncating the log), and at most 2 s.
+        sqlite_nio_sqlite3_busy_timeout(db, role == .reader ? 2_000 : 30_000)
         guard role == .writer else {
             // A connection finds the write-ahead log when it first reads; until then it would not checkpoint it.
             if role == .checkpointer { sqlite_nio_sqlite3_exec(db, "SELECT count(*) FROM sqlite_master", nil, nil, nil) }

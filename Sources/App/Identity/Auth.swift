@@ -131,7 +131,7 @@ struct BearerAuthMiddleware: AsyncMiddleware {
     static func lookup(_ hash: String, for request: Request) async throws -> Found? {
         if let readers = request.application.sqliteReaders {
             var row: DirectSQLiteConnection.Row?
-            try readers.connection(for: request.eventLoop).run(lookupHead + "?" + lookupTail, [.text(hash)], decoder: SQLiteDataDecoder()) { row = $0 }
+            try readers.connection(for: request.eventLoop).run(sqliteLookup, [.text(hash)], decoder: SQLiteDataDecoder()) { row = $0 }
             return try row.flatMap { try found($0) }
         }
         var query = SQLQueryString("")
@@ -148,6 +148,7 @@ struct BearerAuthMiddleware: AsyncMiddleware {
         WHERE t.token_hash =\u{20}
         """
     private static let lookupTail = " AND t.revoked_at IS NULL LIMIT 1"
+    private static let sqliteLookup = lookupHead + "?" + lookupTail
 
     private static func found(_ row: any SQLRow) throws -> Found? {
         guard let role = Role(rawValue: try row.decode(column: "role", as: String.self)) else { return nil }
