@@ -1,7 +1,7 @@
 import Fluent
 import NIOConcurrencyHelpers
-import VaporCSQLite
 import SQLKit
+import SQLiteKit
 import Vapor
 
 /// Answers repeated API reads from memory without ever answering from an outdated database.
@@ -174,14 +174,11 @@ extension DataVersionProbe {
 /// `PRAGMA data_version` on a connection of its own, which never writes: its value changes when any other
 /// connection commits. Asked synchronously through SQLite's C interface with the statement prepared once — a few
 /// microseconds, no thread hop — because every cached read asks it.
-final class SQLiteDataVersion: DataVersionProbe, @unchecked Sendable {
-    let path: String
-    // Guarded by `lock`.
-    private let lock = NIOLock()
-    private var handle: OpaquePointer?
-    private var statement: OpaquePointer?
+final class SQLiteDataVersion: DataVersionProbe, Sendable {
+    // Reads in WAL mode wait only while the log is being recovered; a read that cannot go on soon is computed instead.
+    private let connection: DirectSQLiteConnection
 
-    init(path: String) { self.path = path }
+    init(path: String) { connection = DirectSQLiteConnection(path: path, role: .reader, busyTimeout: 50) }
 
     func current() async throws -> String {
         guard let version = currentNow() else { throw ProbeError() }
@@ -189,40 +186,14 @@ final class SQLiteDataVersion: DataVersionProbe, @unchecked Sendable {
     }
 
     func currentNow() -> String? {
-        lock.withLock {
-            if statement == nil { try? open() }
-            guard let statement else { return nil }
-            defer { sqlite_nio_sqlite3_reset(statement) }
-            guard sqlite_nio_sqlite3_step(statement) == SQLITE_ROW else { return nil }
-            return String(sqlite_nio_sqlite3_column_int64(statement, 0))
+        var version: String?
+        try? connection.run("PRAGMA data_version", [], decoder: SQLiteDataDecoder()) { row in
+            version = (try? row.decode(column: "data_version", as: Int.self)).map(String.init)
         }
+        return version
     }
 
-    private func open() throws {
-        var db: OpaquePointer?
-        guard sqlite_nio_sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, nil) == SQLITE_OK else {
-            sqlite_nio_sqlite3_close(db)
-            throw ProbeError()
-        }
-        // Reads in WAL mode wait only while the log is being recovered; a read that cannot go on soon is computed instead.
-        sqlite_nio_sqlite3_busy_timeout(db, 50)
-        var stmt: OpaquePointer?
-        guard sqlite_nio_sqlite3_prepare_v2(db, "PRAGMA data_version", -1, &stmt, nil) == SQLITE_OK else {
-            sqlite_nio_sqlite3_close(db)
-            throw ProbeError()
-        }
-        handle = db
-        statement = stmt
-    }
-
-    func close() async {
-        lock.withLock {
-            sqlite_nio_sqlite3_finalize(statement)
-            sqlite_nio_sqlite3_close(handle)
-            statement = nil
-            handle = nil
-        }
-    }
+    func close() async { connection.close() }
 
     struct ProbeError: Error {}
 }

@@ -108,7 +108,8 @@ final class SQLiteReaders: Sendable {
 }
 
 /// One SQLite connection used through SQLite's C interface on whichever thread calls it, one statement at a time, with
-/// each distinct statement prepared once and kept: the writer's, its checkpointer's, and the token readers'.
+/// each distinct statement prepared once and kept: the writer's, its checkpointer's, the token readers' and the read
+/// cache's data-version probe (`SQLiteDataVersion`).
 final class DirectSQLiteConnection: @unchecked Sendable {
     enum Role {
         /// Reads and writes, and leaves most of the checkpoints to the checkpointer.
@@ -133,9 +134,14 @@ final class DirectSQLiteConnection: @unchecked Sendable {
     private var preparedCount = 0
     private var replannedCount = 0
 
-    init(path: String, role: Role) {
+    /// How long a statement waits for a lock held elsewhere: by default 30 s for the writer and checkpointer, 2 s for a
+    /// reader.
+    private let busyTimeout: Int32
+
+    init(path: String, role: Role, busyTimeout milliseconds: Int32? = nil) {
         self.path = path
         self.role = role
+        busyTimeout = milliseconds ?? (role == .reader ? 2_000 : 30_000)
     }
 
     /// Runs one statement to its end, handing each row to `onRow`.
@@ -212,7 +218,7 @@ final class DirectSQLiteConnection: @unchecked Sendable {
         // Another process's writer is waited for, but not forever: a write that cannot start in 30 s fails instead of
         // hanging its caller. A reader runs on an event loop, where a wait holds up every connection of the loop: in WAL
         // mode it waits only in rare moments (another process recovering or truncating the log), and at most 2 s.
-        sqlite_nio_sqlite3_busy_timeout(db, role == .reader ? 2_000 : 30_000)
+        sqlite_nio_sqlite3_busy_timeout(db, busyTimeout)
         guard role == .writer else {
             // A connection finds the write-ahead log when it first reads; until then it would not checkpoint it.
             if role == .checkpointer { sqlite_nio_sqlite3_exec(db, "SELECT count(*) FROM sqlite_master", nil, nil, nil) }
