@@ -34,6 +34,40 @@ public enum Hex {
         return String(decoding: out, as: UTF8.self)
     }
 
+    /// The id written as `uuidString` writes it (8-4-4-4-12 hex digits, either case), as `UUID(uuidString:)` reads it;
+    /// nil for anything else. Foundation scans the text with the C library's `sscanf`, and every write reads ids.
+    public static func uuid(_ text: String) -> UUID? {
+        var text = text
+        text.makeContiguousUTF8()  // nothing to do for a native string
+        return text.utf8.withContiguousStorageIfAvailable { chars -> UUID? in
+            guard chars.count == 36 else { return nil }
+            var id: uuid_t = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+            let ok = withUnsafeMutableBytes(of: &id) { out -> Bool in
+                var c = 0
+                for i in 0..<16 {
+                    if i == 4 || i == 6 || i == 8 || i == 10 {
+                        guard chars[c] == UInt8(ascii: "-") else { return false }
+                        c += 1
+                    }
+                    guard let high = nibble(chars[c]), let low = nibble(chars[c + 1]) else { return false }
+                    out[i] = high << 4 | low
+                    c += 2
+                }
+                return true
+            }
+            return ok ? UUID(uuid: id) : nil
+        } ?? nil
+    }
+
+    private static func nibble(_ c: UInt8) -> UInt8? {
+        switch c {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): c - UInt8(ascii: "0")
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): c - UInt8(ascii: "a") + 10
+        case UInt8(ascii: "A")...UInt8(ascii: "F"): c - UInt8(ascii: "A") + 10
+        default: nil
+        }
+    }
+
     /// The SHA-256 of `data`, in lowercase hex.
     public static func sha256(_ data: some DataProtocol) -> String {
         lowercase(SHA256.hash(data: data))

@@ -18,6 +18,17 @@ enum AuditLog {
     /// instance, a rolled-back write, another database) the head is read and the event built again.
     private static let tip = NIOLockedValueBox<(seq: Int, hash: String)?>(nil)
 
+    private enum Statements {
+        static let extend: SQLText = """
+            UPDATE audit_head SET last_seq = ?, last_hash = ? WHERE id = 1 AND last_seq = ? AND last_hash = ? RETURNING last_seq
+            """
+        static let move: SQLText = "UPDATE audit_head SET last_seq = ?, last_hash = ? WHERE id = 1"
+        static let insert: SQLText = """
+            INSERT INTO audit_events (seq, at_ms, actor_id, actor_name, action, entity_type, entity_id, "before", "after", prev_hash, hash)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """
+    }
+
     /// Appends one event to the chain. Must be called inside the write transaction of the change it records.
     static func append(
         on db: any Database, at: Date, actor: Actor, action: String, entityType: String, entityID: String,
@@ -33,24 +44,18 @@ enum AuditLog {
         var extended: (head: (seq: Int, hash: String), next: (seq: Int, hash: String))?
         if let head = tip.withLockedValue({ $0 }) {
             let next = event(after: head)
-            if try await db.sql.raw("""
-                UPDATE audit_head SET last_seq = \(bind: next.seq), last_hash = \(bind: next.hash)
-                WHERE id = 1 AND last_seq = \(bind: head.seq) AND last_hash = \(bind: head.hash) RETURNING last_seq
-                """).first() != nil { extended = (head, next) }
+            if try await db.sql.first(Statements.extend, next.seq, next.hash, head.seq, head.hash) != nil { extended = (head, next) }
         }
         if extended == nil {
             let head = try await lockHead(on: db)
             let next = event(after: head)
-            try await db.sql.raw("UPDATE audit_head SET last_seq = \(bind: next.seq), last_hash = \(bind: next.hash) WHERE id = 1").run()
+            try await db.sql.run(Statements.move, next.seq, next.hash)
             extended = (head, next)
         }
         guard let (head, next) = extended else { return }
         // Every write of the system passes here inside its write lock: plain statements, no model reflection.
-        try await db.sql.raw("""
-            INSERT INTO audit_events (seq, at_ms, actor_id, actor_name, action, entity_type, entity_id, "before", "after", prev_hash, hash)
-            VALUES (\(bind: next.seq), \(bind: atMilliseconds), \(bind: actor.id), \(bind: actor.name), \(bind: action), \(bind: entityType),
-              \(bind: entityID), \(bind: beforeJSON), \(bind: afterJSON), \(bind: head.hash), \(bind: next.hash))
-            """).run()
+        try await db.sql.run(Statements.insert, next.seq, atMilliseconds, actor.id, actor.name, action, entityType, entityID,
+                              beforeJSON, afterJSON, head.hash, next.hash)
         tip.withLockedValue { $0 = next }
     }
 

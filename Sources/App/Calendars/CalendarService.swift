@@ -11,10 +11,12 @@ import Vapor
 final class CalendarRegistry: Sendable {
     private let cache = NIOLockedValueBox<[String: (version: Int, calendar: WorkCalendar)]>([:])
 
+    private static let versionOf = SQLText("SELECT version FROM \(StoredCalendar.schema) WHERE id = ?")
+
     func calendar(_ id: String, on db: any Database) async throws -> WorkCalendar {
         // The version alone decides a hit: the definition (years of holidays) is read only when it changed.
         if let hit = cache.withLockedValue({ $0[id] }),
-           let row = try await db.sql.raw("SELECT version FROM \(ident: StoredCalendar.schema) WHERE id = \(bind: id)").first(),
+           let row = try await db.sql.first(Self.versionOf, id),
            try row.decode(column: "version", as: Int.self) == hit.version {
             return hit.calendar
         }

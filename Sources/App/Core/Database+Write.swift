@@ -76,8 +76,14 @@ final class WriteQueue: Sendable {
         for (job, outcome) in zip(batch, outcomes) { job.done.resume(with: outcome) }
     }
 
+    private enum Batch {
+        static let begin: SQLText = "BEGIN IMMEDIATE", commit: SQLText = "COMMIT", rollback: SQLText = "ROLLBACK"
+        static let savepoint: SQLText = "SAVEPOINT lvyue_write", release: SQLText = "RELEASE lvyue_write"
+        static let rollbackTo: SQLText = "ROLLBACK TO lvyue_write"
+    }
+
     private static func run(_ batch: [Job], on conn: any Database) async throws -> [Result<any Sendable, any Error>] {
-        try await conn.sql.raw("BEGIN IMMEDIATE").run()
+        try await conn.sql.run(Batch.begin)
         do {
             var results: [Result<any Sendable, any Error>] = []
             if batch.count == 1 {
@@ -85,27 +91,27 @@ final class WriteQueue: Sendable {
                 results.append(.success(try await batch[0].body(conn)))
             } else {
                 for job in batch {
-                    try await conn.sql.raw("SAVEPOINT lvyue_write").run()
+                    try await conn.sql.run(Batch.savepoint)
                     do {
                         let value = try await job.body(conn)
-                        try await conn.sql.raw("RELEASE lvyue_write").run()
+                        try await conn.sql.run(Batch.release)
                         results.append(.success(value))
                     } catch {
                         // If the savepoint cannot be rolled back the transaction is gone: the whole batch fails.
-                        try await conn.sql.raw("ROLLBACK TO lvyue_write").run()
-                        try await conn.sql.raw("RELEASE lvyue_write").run()
+                        try await conn.sql.run(Batch.rollbackTo)
+                        try await conn.sql.run(Batch.release)
                         results.append(.failure(error))
                     }
                 }
             }
             if results.contains(where: { if case .success = $0 { true } else { false } }) {
-                try await conn.sql.raw("COMMIT").run()
+                try await conn.sql.run(Batch.commit)
             } else {
-                try await conn.sql.raw("ROLLBACK").run()
+                try await conn.sql.run(Batch.rollback)
             }
             return results
         } catch {
-            try? await conn.sql.raw("ROLLBACK").run()
+            try? await conn.sql.run(Batch.rollback)
             throw error
         }
     }

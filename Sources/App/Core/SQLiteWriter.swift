@@ -131,6 +131,8 @@ final class DirectSQLiteConnection: @unchecked Sendable {
     private let lock = NIOLock()
     private var handle: OpaquePointer?
     private var statements: [String: OpaquePointer] = [:]
+    /// The column names of each kept statement that returned rows, read from SQLite once.
+    private var columnNames: [OpaquePointer: [String]] = [:]
     private var preparedCount = 0
     private var replannedCount = 0
 
@@ -169,9 +171,7 @@ final class DirectSQLiteConnection: @unchecked Sendable {
                 if rc == SQLITE_DONE { return }
                 guard rc == SQLITE_ROW else { throw SQLiteWriterError.failure(rc, db) }
                 let count = sqlite_nio_sqlite3_column_count(statement)
-                if columns == nil {
-                    columns = (0..<count).map { String(cString: sqlite_nio_sqlite3_column_name(statement, $0)) }
-                }
+                if columns == nil { columns = names(of: statement, count: count) }
                 onRow(Row(columns: columns!, values: (0..<count).map { Self.value(at: $0, of: statement) }, decoder: decoder))
             }
         }
@@ -257,6 +257,17 @@ final class DirectSQLiteConnection: @unchecked Sendable {
     private func finalizeStatements() {
         for statement in statements.values { sqlite_nio_sqlite3_finalize(statement) }
         statements.removeAll()
+        columnNames.removeAll()
+    }
+
+    /// A statement's column names, kept with it unless SQLite had to prepare it again in this run (a schema change,
+    /// which may have changed its columns).
+    private func names(of statement: OpaquePointer, count: Int32) -> [String] {
+        if let kept = columnNames[statement], kept.count == Int(count),
+           sqlite_nio_sqlite3_stmt_status(statement, SQLITE_STMTSTATUS_REPREPARE, 0) == 0 { return kept }
+        let names = (0..<count).map { String(cString: sqlite_nio_sqlite3_column_name(statement, $0)) }
+        columnNames[statement] = names
+        return names
     }
 
     private static let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
@@ -302,7 +313,27 @@ final class DirectSQLiteConnection: @unchecked Sendable {
         func decodeNil(column: String) throws -> Bool { (value(column) ?? .null) == .null }
         func decode<D: Decodable>(column: String, as type: D.Type) throws -> D {
             guard let data = value(column) else { throw SQLiteWriterError.missingColumn(column) }
-            return try decoder.decode(D.self, from: data)
+            return try Self.direct(data, as: D.self) ?? decoder.decode(D.self, from: data)
+        }
+
+        /// The values every write reads (ids, text, counts, instants) converted as SQLiteKit's decoder converts them,
+        /// without asking the type for its conformances or going through `Decodable`; ids are read without the C
+        /// library's formatted scanning Foundation uses. Anything else (and any text that is not an id) is left to the
+        /// decoder.
+        static func direct<D>(_ data: SQLiteData, as type: D.Type) -> D? {
+            switch data {
+            case .text(let text):
+                if D.self == String.self { return unsafeBitCast(text, to: D.self) }
+                if D.self == UUID.self, let id = Hex.uuid(text) { return unsafeBitCast(id, to: D.self) }
+            case .integer(let n):
+                if D.self == Int.self { return unsafeBitCast(n, to: D.self) }
+                if D.self == Int64.self { return unsafeBitCast(Int64(n), to: D.self) }
+            case .float(let v):
+                if D.self == Date.self { return unsafeBitCast(Date(timeIntervalSince1970: v), to: D.self) }
+                if D.self == Double.self { return unsafeBitCast(v, to: D.self) }
+            default: break
+            }
+            return nil
         }
     }
 }
@@ -366,6 +397,10 @@ struct SQLiteWriterDatabase: Database, SQLDatabase {
     var inTransaction: Bool { true }
 
     private func run(_ query: any SQLExpression, _ onRow: @Sendable (any SQLRow) -> Void) throws {
+        if let fixed = query as? SQLStatement {
+            // Written for SQLite already: nothing to build or serialize.
+            return try writer.run(fixed.text.sqlite, fixed.binds.map { try Self.sqliteData($0, encoder) }, decoder: decoder) { onRow($0) }
+        }
         let (sql, binds) = serialize(query)
         try writer.run(sql, binds.map { try Self.sqliteData($0, encoder) }, decoder: decoder) { onRow($0) }
     }
@@ -383,6 +418,7 @@ struct SQLiteWriterDatabase: Database, SQLDatabase {
         case let v as UUID: .text(Hex.uuidString(v))
         case let v as String: .text(v)
         case let v as Int: .integer(v)
+        case let v as Int64: .integer(Int(v))
         case let v as Date: .float(v.timeIntervalSince1970)
         case let v as Bool: .integer(v ? 1 : 0)
         case let v as SQLiteData: v

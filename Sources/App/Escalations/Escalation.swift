@@ -129,12 +129,12 @@ final class EscalationChainLevel: Model, @unchecked Sendable {
 enum Counters {
     /// The next value of a named counter, inside the caller's transaction. The upsert takes the row lock on
     /// PostgreSQL (and SQLite writes are serialised), so two transactions never get the same value.
+    private static let nextText: SQLText = """
+        INSERT INTO counters (name, value) VALUES (?, 1) ON CONFLICT (name) DO UPDATE SET value = counters.value + 1 RETURNING value
+        """
+
     static func next(_ name: String, on db: any Database) async throws -> Int {
-        let row = try await db.sql.raw("""
-            INSERT INTO counters (name, value) VALUES (\(bind: name), 1)
-            ON CONFLICT (name) DO UPDATE SET value = counters.value + 1
-            RETURNING value
-            """).first()
+        let row = try await db.sql.first(nextText, name)
         return Int(try row?.decode(column: "value", as: Int64.self) ?? 1)
     }
 }

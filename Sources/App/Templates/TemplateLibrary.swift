@@ -53,24 +53,23 @@ enum TemplateLibrary {
         return (t, v)
     }
 
+    private static func versionsText(_ count: Int) -> SQLText {
+        SQLText("SELECT t.kind, t.scope, v.id, v.number, v.state, v.effective_on, v.created_at "
+                + "FROM \(LibraryTemplate.schema) t JOIN \(TemplateVersion.schema) v ON v.template_id = t.id WHERE "
+                + Array(repeating: "(t.kind = ? AND t.scope = ?)", count: count).joined(separator: " OR "))
+    }
+
+    /// A new request's two (its work instruction and its survey).
+    private static let versionsOfTwo = versionsText(2)
+
     /// The ids of the versions in force on `day` of the templates named by kind and scope, from one query that reads
     /// each version's dates and state but not its rows. This runs on every new request, inside the write lock.
     static func effectiveVersionIDs(_ wanted: [(kind: TemplateKind, scope: String)], on day: LocalDate,
                                     db: any Database) async throws -> [TemplateKind: UUID] {
         guard !wanted.isEmpty else { return [:] }
-        // Plain SQL: every new service request runs this inside the write lock.
-        var sql: SQLQueryString = """
-            SELECT t.kind, t.scope, v.id, v.number, v.state, v.effective_on, v.created_at
-            FROM \(ident: LibraryTemplate.schema) t JOIN \(ident: TemplateVersion.schema) v ON v.template_id = t.id WHERE
-            """
-        for (i, w) in wanted.enumerated() {
-            sql.appendLiteral(i == 0 ? " (t.kind = " : " OR (t.kind = ")
-            sql.appendInterpolation(bind: w.kind.rawValue)
-            sql.appendLiteral(" AND t.scope = ")
-            sql.appendInterpolation(bind: w.scope)
-            sql.appendLiteral(")")
-        }
-        let rows = try await db.sql.raw(sql).all()
+        // A fixed statement: every new service request runs this inside the write lock.
+        let text = wanted.count == 2 ? versionsOfTwo : versionsText(wanted.count)
+        let rows = try await db.sql.all(text(wanted.flatMap { [$0.kind.rawValue, $0.scope] }))
         var candidates: [String: [(id: UUID, facts: TemplateVersionFacts)]] = [:]
         for row in rows {
             let key = try row.decode(column: "kind", as: String.self) + "\u{1F}" + row.decode(column: "scope", as: String.self)

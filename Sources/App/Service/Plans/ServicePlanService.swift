@@ -215,10 +215,14 @@ enum ServicePlanService {
     /// The plan a request of this customer (and contract) falls under on a day: the contract's plan, else the customer's
     /// plan covering that day, else its latest plan.
     /// Every new request asks this inside the write lock, so only the columns it needs are read.
+    private enum PlanReads {
+        static let columns = "SELECT id, contract_id, warranty_start, warranty_end, calendar_id, clock_policy FROM service_plans"
+        static let ofContract = SQLText(columns + " WHERE contract_id = ? LIMIT 1")
+        static let ofCustomer = SQLText(columns + " WHERE customer_id = ? ORDER BY warranty_end DESC")
+    }
+
     static func plan(for customerID: UUID, contract: UUID?, on db: any Database, day: LocalDate) async throws -> ServicePlan.Terms? {
-        let columns: SQLQueryString = "SELECT id, contract_id, warranty_start, warranty_end, calendar_id, clock_policy FROM service_plans"
-        let rows = try await db.sql.raw(contract.map { columns + " WHERE contract_id = \(bind: $0) LIMIT 1" }
-            ?? columns + " WHERE customer_id = \(bind: customerID) ORDER BY warranty_end DESC").all()
+        let rows = if let contract { try await db.sql.all(PlanReads.ofContract, contract) } else { try await db.sql.all(PlanReads.ofCustomer, customerID) }
         let plans = try rows.map { row in
             ServicePlan.Terms(id: try row.decode(column: "id", as: UUID.self), contractID: try row.decode(column: "contract_id", as: UUID.self),
                               warrantyStart: try row.decode(column: "warranty_start", as: String.self),

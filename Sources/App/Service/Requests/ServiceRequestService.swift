@@ -41,6 +41,15 @@ enum ServiceRequestService {
         }
     }
 
+    /// What a new request reads inside the write lock, written once.
+    private enum Reads {
+        static let contract: SQLText = "SELECT customer_id, number FROM contracts WHERE id = ?"
+        static let customer: SQLText = "SELECT id FROM customers WHERE id = ?"
+        static let engineer: SQLText = "SELECT display_name FROM users WHERE id = ?"
+        /// The clock policy of a request without a service plan.
+        static let defaultPolicy = JSONText.encode(ClockPolicy())
+    }
+
     /// The create form, checked field by field (every reason at once) without reading the database.
     struct Form: Sendable {
         var input: ServiceRequestCreateInput
@@ -91,15 +100,13 @@ enum ServiceRequestService {
         var customerID = input.customerId
         var contractID = input.contractId
         if let cid = contractID {
-            guard let row = try await db.sql.raw("SELECT customer_id, number FROM \(ident: Contract.schema) WHERE id = \(bind: cid)").first()
-            else { throw AppError.invalid(fields: ["contract_id": "no such contract"]) }
+            guard let row = try await db.sql.first(Reads.contract, cid) else { throw AppError.invalid(fields: ["contract_id": "no such contract"]) }
             let owner = try row.decode(column: "customer_id", as: UUID.self)
             if let given = customerID, given != owner {
                 throw AppError.invalid(fields: ["customer_id": "is not the customer of contract \(try row.decode(column: "number", as: String.self))"])
             }
             customerID = owner
-        } else if let given = customerID,
-                  try await db.sql.select().column("id").from(Customer.schema).where("id", .equal, SQLBind(given)).first() == nil {
+        } else if let given = customerID, try await db.sql.first(Reads.customer, given) == nil {
             throw AppError.invalid(fields: ["customer_id": "no such customer"])
         }
         let receivedAt = form.receivedAt
@@ -108,7 +115,7 @@ enum ServiceRequestService {
         if contractID == nil, let plan { contractID = plan.contractID }
         var engineerName: String?
         if let eid = input.engineerId {
-            guard let row = try await db.sql.select().column("display_name").from(User.schema).where("id", .equal, SQLBind(eid)).first() else {
+            guard let row = try await db.sql.first(Reads.engineer, eid) else {
                 throw AppError.invalid(fields: ["engineer_id": "no such user"])
             }
             engineerName = try row.decode(column: "display_name", as: String.self)
@@ -148,7 +155,7 @@ enum ServiceRequestService {
         r.engineerName = engineerName
         r.departmentID = input.departmentId
         r.calendarID = plan?.calendarID ?? "cn-workday"
-        r.clockPolicyJSON = plan?.clockPolicyJSON ?? JSONText.encode(ClockPolicy())
+        r.clockPolicyJSON = plan?.clockPolicyJSON ?? Reads.defaultPolicy
         r.breached = false
         let note = Message("svc_note.received", ["channel": r.channel.rawValue])
         let received = newEvent(r, "received", at: receivedAt, note: MessageText.stored(note), message: note, ctx: ctx)

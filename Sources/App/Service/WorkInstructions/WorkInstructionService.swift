@@ -87,14 +87,14 @@ enum WorkInstructionService {
         return w
     }
 
+    private static let currentInstruction: SQLText = "SELECT id, items, toolkit FROM work_instructions WHERE request_type = ? AND current = ? LIMIT 1"
+
     /// Copies the current instruction's items onto a new request (one multi-row INSERT); returns them and the
     /// instruction's toolkit. Every new request runs this inside the write lock, so the instruction is read narrowly.
     @discardableResult
     static func copyChecklist(for r: ServiceRequest, on db: any Database, ctx: MonitorContext) async throws
         -> (items: [ChecklistItem], toolkit: [ToolkitItem]) {
-        guard let w = try await db.sql.raw("""
-            SELECT id, items, toolkit FROM work_instructions WHERE request_type = \(bind: r.type.rawValue) AND current = \(bind: true) LIMIT 1
-            """).first() else { return ([], []) }
+        guard let w = try await db.sql.first(currentInstruction, r.type.rawValue, true) else { return ([], []) }
         let instructionID = try w.decode(column: "id", as: UUID.self)
         let listed = WorkInstruction.items(json: try w.decode(column: "items", as: String.self))
         let toolkit = WorkInstruction.toolkit(json: try w.decode(column: "toolkit", as: String.self))
