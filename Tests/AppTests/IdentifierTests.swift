@@ -35,6 +35,7 @@ struct IdentifierTests {
         let values: [any Encodable] = [
             "text", 42, Int64(7), true, false, 1.5, UUID(), Date(timeIntervalSince1970: 1_790_000_000.5), Kind.a,
             String?.none, String?.some("x"), UUID?.none, Int?.some(3), SQLiteData.null, SQLiteData.integer(9), Data([1, 2]),
+            ServiceChannel.phone, RequestType.consultation, Urgency.urgent, RequestStatus.onSite, RequestStatus?.some(.closed),
         ]
         for value in values {
             #expect(try SQLiteWriterDatabase.sqliteData(value) == SQLiteDataEncoder().encode(value), "\(value)")

@@ -422,6 +422,8 @@ struct SQLiteWriterDatabase: Database, SQLDatabase {
         case let v as Date: .float(v.timeIntervalSince1970)
         case let v as Bool: .integer(v ? 1 : 0)
         case let v as SQLiteData: v
+        // A string enum as its synthesized `Encodable` writes it: its raw value.
+        case let v as any RawRepresentable<String>: .text(v.rawValue)
         default: try encoder.encode(value)
         }
     }
