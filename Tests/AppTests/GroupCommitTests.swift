@@ -51,6 +51,23 @@ struct GroupCommitTests {
         }
     }
 
+    /// A write whose log the disk does not confirm is not reported as done: its caller gets a 503 naming the storage.
+    @Test func aWriteTheDiskDoesNotConfirmIsNotAcknowledged() async throws {
+        try await withTestApp { env in
+            let app = env.app
+            guard app.isSQLite else { return }
+            let writer = SQLiteWriter(path: app.config.sqlitePath, sync: { _ in errno = EIO; return -1 })
+            let queue = WriteQueue(maxBatch: 4, writer: writer)
+            await #expect {
+                _ = try await withCheckedThrowingContinuation { done in
+                    queue.submit(.init(body: { db in try await Counters.next("unconfirmed", on: db) }, done: done), app)
+                }
+            } throws: { ($0 as? LogSyncFailed)?.status == .serviceUnavailable }
+            #expect(writer.logSync.syncs == 1)
+            try await writer.close()
+        }
+    }
+
     @Test func aWriteIsVisibleWhenItsCallerHearsOfIt() async throws {
         try await withTestApp { env in
             let app = env.app
@@ -142,6 +159,19 @@ struct GroupCommitTests {
                     try await db.sql.raw("PRAGMA wal_autocheckpoint").first()?.decode(column: "wal_autocheckpoint", as: Int.self)
                 }
                 #expect(autocheckpoint == DirectSQLiteConnection.writerCheckpointPages)
+
+                // In WAL mode the writer commits without syncing the log and leaves that to `LogSync`, which has
+                // synced by the time a caller hears of its write.
+                let synchronous = try await Store.write(app) { db in
+                    try await db.sql.raw("PRAGMA synchronous").first()?.decode(column: "synchronous", as: Int.self)
+                }
+                #expect(synchronous == 1)
+                #expect(app.writeQueue.writer.connection.leavesLogSync)
+                for i in 0..<5 {
+                    let syncs = app.writeQueue.writer.logSync.syncs
+                    _ = try await Store.write(app) { db in try await Counters.next("synced-\(i)", on: db) }
+                    #expect(app.writeQueue.writer.logSync.syncs > syncs)
+                }
                 let checkpointed = try app.writeQueue.writer.checkpoint()
                 #expect(checkpointed.frames >= 0)
                 #expect(checkpointed.copied == checkpointed.frames)

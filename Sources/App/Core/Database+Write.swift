@@ -8,8 +8,8 @@ import Vapor
 /// SQLite's busy handler); whoever finds the queue idle drains it: the writes waiting at that moment run one after
 /// another in one `BEGIN IMMEDIATE` transaction, each in its own SAVEPOINT (a write that fails rolls back to its
 /// savepoint and only its caller sees the error), and the transaction commits once for all of them. No caller hears
-/// of success before that COMMIT has returned, so an acknowledged write is on disk (a killed process loses none); if
-/// the COMMIT fails, every write of the batch fails. Each write still reads and extends the audit chain inside its
+/// of success before that COMMIT has returned and its log is synced to disk (`LogSync`), so an acknowledged write
+/// survives a killed process or a power cut; if the COMMIT fails, every write of the batch fails. Each write still reads and extends the audit chain inside its
 /// own savepoint, so the chain stays one unbroken sequence. The batches run on one connection of their own
 /// (`SQLiteWriter`), not a pooled one. On PostgreSQL it is not used.
 final class WriteQueue: Sendable {
@@ -73,7 +73,17 @@ final class WriteQueue: Sendable {
             // Nothing of the batch was committed: every write in it fails with this error.
             outcomes = Array(repeating: .failure(error), count: batch.count)
         }
-        for (job, outcome) in zip(batch, outcomes) { job.done.resume(with: outcome) }
+        let committed = outcomes.contains { if case .success = $0 { true } else { false } }
+        guard committed, writer.connection.leavesLogSync else {
+            for (job, outcome) in zip(batch, outcomes) { job.done.resume(with: outcome) }
+            return
+        }
+        // Its callers hear of the batch once its log is on disk; the writer goes on with the next one meanwhile.
+        writer.logSync.afterSync { error in
+            for (job, outcome) in zip(batch, outcomes) {
+                if let error, case .success = outcome { job.done.resume(throwing: error) } else { job.done.resume(with: outcome) }
+            }
+        }
     }
 
     private enum Batch {
