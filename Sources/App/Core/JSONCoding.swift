@@ -50,15 +50,37 @@ enum JSONCoding {
         guard let (day, time) = LocalDate.gregorian(date, offset: offset) else {
             return isoStyle(standard ? zone : TimeZone(identifier: "UTC")!).format(date)
         }
-        var out = day.description
-        out += "T" + two(time / 3600)
-        out += ":" + two(time / 60 % 60)
-        out += ":" + two(time % 60)
-        if offset == 0 { return out + "Z" }
-        out += offset < 0 ? "-" : "+"
-        out += two(abs(offset) / 3600)
-        out += ":" + two(abs(offset) / 60 % 60)
-        return out
+        let year = day.year
+        guard (0...9999).contains(year) else {
+            var out = day.description
+            out += "T" + two(time / 3600) + ":" + two(time / 60 % 60) + ":" + two(time % 60)
+            if offset == 0 { return out + "Z" }
+            return out + (offset < 0 ? "-" : "+") + two(abs(offset) / 3600) + ":" + two(abs(offset) / 60 % 60)
+        }
+        // `YYYY-MM-DDTHH:MM:SS+HH:MM` (or `…Z`) written into the string's own storage.
+        return String(unsafeUninitializedCapacity: 25) { out in
+            var at = 0
+            func digits(_ n: Int, _ count: Int) {
+                var n = n
+                for i in stride(from: count - 1, through: 0, by: -1) {
+                    out[at + i] = UInt8(ascii: "0") + UInt8(n % 10)
+                    n /= 10
+                }
+                at += count
+            }
+            func char(_ c: Unicode.Scalar) {
+                out[at] = UInt8(ascii: c)
+                at += 1
+            }
+            digits(year, 4); char("-"); digits(day.month, 2); char("-"); digits(day.day, 2)
+            char("T"); digits(time / 3600, 2); char(":"); digits(time / 60 % 60, 2); char(":"); digits(time % 60, 2)
+            if offset == 0 {
+                char("Z")
+            } else {
+                char(offset < 0 ? "-" : "+"); digits(abs(offset) / 3600, 2); char(":"); digits(abs(offset) / 60 % 60, 2)
+            }
+            return at
+        }
     }
 
     static func isoStyle(_ zone: TimeZone) -> Date.ISO8601FormatStyle {
