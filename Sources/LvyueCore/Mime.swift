@@ -242,7 +242,7 @@ public enum Mime {
             if b == UInt8(ascii: "=") {
                 if i + 1 < bytes.count, bytes[i + 1] == 0x0A { i += 2; continue }
                 if i + 2 < bytes.count, bytes[i + 1] == 0x0D, bytes[i + 2] == 0x0A { i += 3; continue }
-                if i + 2 < bytes.count, let h = hex(bytes[i + 1]), let l = hex(bytes[i + 2]) {
+                if i + 2 < bytes.count, let h = Hex.digit(bytes[i + 1]), let l = Hex.digit(bytes[i + 2]) {
                     out.append(h << 4 | l)
                     i += 3
                     continue
@@ -256,15 +256,6 @@ public enum Mime {
             i += 1
         }
         return out
-    }
-
-    private static func hex(_ c: UInt8) -> UInt8? {
-        switch c {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): c - UInt8(ascii: "0")
-        case UInt8(ascii: "A")...UInt8(ascii: "F"): c - UInt8(ascii: "A") + 10
-        case UInt8(ascii: "a")...UInt8(ascii: "f"): c - UInt8(ascii: "a") + 10
-        default: nil
-        }
     }
 
     /// Bytes in a named charset as text. UTF-8 and its subsets, ISO-8859-1 and Windows-1252 are decoded exactly;

@@ -49,7 +49,7 @@ public enum Hex {
                         guard chars[c] == UInt8(ascii: "-") else { return false }
                         c += 1
                     }
-                    guard let high = nibble(chars[c]), let low = nibble(chars[c + 1]) else { return false }
+                    guard let high = digit(chars[c]), let low = digit(chars[c + 1]) else { return false }
                     out[i] = high << 4 | low
                     c += 2
                 }
@@ -59,7 +59,8 @@ public enum Hex {
         } ?? nil
     }
 
-    private static func nibble(_ c: UInt8) -> UInt8? {
+    /// The value of one hexadecimal digit (either case).
+    static func digit(_ c: UInt8) -> UInt8? {
         switch c {
         case UInt8(ascii: "0")...UInt8(ascii: "9"): c - UInt8(ascii: "0")
         case UInt8(ascii: "a")...UInt8(ascii: "f"): c - UInt8(ascii: "a") + 10

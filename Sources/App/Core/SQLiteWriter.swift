@@ -31,7 +31,7 @@ import VaporCSQLite
 /// the newest pages have already been copied.
 final class SQLiteWriter: Sendable {
     let connection: DirectSQLiteConnection
-    /// The writer's thread and the checkpointer's, started with it and stopped by `close`.
+    /// The writer's thread, the checkpointer's and the log sync's, started with it and stopped by `close`.
     private let thread: MultiThreadedEventLoopGroup
     /// The event loop the batches run on, and the loop of the futures this connection returns.
     let loop: any EventLoop
