@@ -9,9 +9,9 @@ import Vapor
 /// another in one `BEGIN IMMEDIATE` transaction, each in its own SAVEPOINT (a write that fails rolls back to its
 /// savepoint and only its caller sees the error), and the transaction commits once for all of them. No caller hears
 /// of success before that COMMIT has returned and its log is synced to disk (`LogSync`), so an acknowledged write
-/// survives a killed process or a power cut; if the COMMIT fails, every write of the batch fails. Each write still reads and extends the audit chain inside its
-/// own savepoint, so the chain stays one unbroken sequence. The batches run on one connection of their own
-/// (`SQLiteWriter`), not a pooled one. On PostgreSQL it is not used.
+/// survives a killed process or a power cut; if the COMMIT fails, every write of the batch fails. Each write still
+/// reads and extends the audit chain inside its own savepoint, so the chain stays one unbroken sequence. The batches run
+/// on one connection of their own (`SQLiteWriter`), not a pooled one. On PostgreSQL it is not used.
 final class WriteQueue: Sendable {
     typealias Body = @Sendable (any Database) async throws -> any Sendable
     struct Job: Sendable {

@@ -50,15 +50,11 @@ enum JSONCoding {
         guard let (day, time) = LocalDate.gregorian(date, offset: offset) else {
             return isoStyle(standard ? zone : TimeZone(identifier: "UTC")!).format(date)
         }
+        // `YYYY-MM-DDTHH:MM:SS+HH:MM` (or `…Z`) written into the string's own storage; a year of other than four
+        // digits as `LocalDate` writes it.
         let year = day.year
-        guard (0...9999).contains(year) else {
-            var out = day.description
-            out += "T" + two(time / 3600) + ":" + two(time / 60 % 60) + ":" + two(time % 60)
-            if offset == 0 { return out + "Z" }
-            return out + (offset < 0 ? "-" : "+") + two(abs(offset) / 3600) + ":" + two(abs(offset) / 60 % 60)
-        }
-        // `YYYY-MM-DDTHH:MM:SS+HH:MM` (or `…Z`) written into the string's own storage.
-        return String(unsafeUninitializedCapacity: 25) { out in
+        let written = (0...9999).contains(year) ? nil : Array(day.description.utf8)
+        return String(unsafeUninitializedCapacity: (written?.count ?? 10) + 15) { out in
             var at = 0
             func digits(_ n: Int, _ count: Int) {
                 var n = n
@@ -72,7 +68,11 @@ enum JSONCoding {
                 out[at] = UInt8(ascii: c)
                 at += 1
             }
-            digits(year, 4); char("-"); digits(day.month, 2); char("-"); digits(day.day, 2)
+            if let written {
+                for byte in written { out[at] = byte; at += 1 }
+            } else {
+                digits(year, 4); char("-"); digits(day.month, 2); char("-"); digits(day.day, 2)
+            }
             char("T"); digits(time / 3600, 2); char(":"); digits(time / 60 % 60, 2); char(":"); digits(time % 60, 2)
             if offset == 0 {
                 char("Z")
@@ -87,7 +87,6 @@ enum JSONCoding {
         Date.ISO8601FormatStyle(timeSeparator: .colon, timeZoneSeparator: .colon, includingFractionalSeconds: false, timeZone: zone)
     }
 
-    private static func two(_ n: Int) -> String { n < 10 ? "0" + String(n) : String(n) }
 
     /// Accepts `2026-03-02T09:30:00+08:00`, `…Z`, with or without fractional seconds. Requires an offset.
     static func parseInstant(_ s: String) -> Date? {
