@@ -41,11 +41,15 @@ enum JSONBytes {
     struct Key: Sendable {
         /// The name's UTF-8, which entries are sorted by (as Foundation sorts them).
         var raw: [UInt8]
+        /// The name's first eight bytes as one big-endian number (zeros after a shorter name, which holds no zero
+        /// byte): keys compare as their prefixes do unless these are equal.
+        var prefix: UInt64
         /// The name as a JSON string.
         var json: [UInt8]
 
         init(raw: [UInt8]) {
             self.raw = raw
+            prefix = raw.prefix(8).enumerated().reduce(0) { $0 | UInt64($1.element) << (56 - 8 * $1.offset) }
             var json: [UInt8] = []
             JSONByteWriter.string(String(decoding: raw, as: UTF8.self), into: &json)
             self.json = json
@@ -218,13 +222,16 @@ final class JSONByteWriter: Encoder {
             return
         }
         let start = objectStarts.removeLast()
-        let entries = objects.removeLast()
+        var sorted = objects.removeLast()
         let values = Array(out[start...])
         out.removeSubrange(start...)
         out.append(UInt8(ascii: "{"))
-        let sorted = entries.enumerated().sorted { a, b in
-            a.element.key.raw.lexicographicallyPrecedes(b.element.key.raw) || (a.element.key.raw == b.element.key.raw && a.offset < b.offset)
-        }.map(\.element)
+        // By key, and a repeated key in the order written (`start` grows with each entry).
+        sorted.sort { a, b in
+            if a.key.prefix != b.key.prefix { return a.key.prefix < b.key.prefix }
+            if a.key.raw != b.key.raw { return a.key.raw.lexicographicallyPrecedes(b.key.raw) }
+            return a.start < b.start
+        }
         var first = true
         for (i, e) in sorted.enumerated() where i + 1 == sorted.count || sorted[i + 1].key.raw != e.key.raw {
             if !first { out.append(UInt8(ascii: ",")) }
