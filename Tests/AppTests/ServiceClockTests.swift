@@ -186,6 +186,24 @@ struct ServiceClockTests {
         }
     }
 
+    /// A pass re-evaluates its rows a few to a transaction (so the users' writes take turns with it): every due
+    /// request of a pass larger than one write is still evaluated once, and the next pass fires nothing again.
+    @Test func sweeperPassSpansSeveralWrites() async throws {
+        try await withTestApp { env in
+            let plan = try await env.servicePlan()
+            let count = ServiceSweeper.rowsPerWrite * 2 + 3
+            var ids: Set<String> = []
+            for _ in 0..<count { ids.insert(try await env.serviceRequest(contract: plan.contract, urgency: "urgent").id) }
+            env.clock.set(shanghai("2026-03-11T12:00:00"))
+            let first = try await env.sweep()
+            let second = try await env.sweep()
+            let listed = try await env.api(.GET, "/service-requests?limit=200").items
+            #expect(Set(listed.filter { $0["breached"] as? Bool == true }.compactMap { $0["id"] as? String }) == ids)
+            #expect(first.serviceAlertsFired >= count)
+            #expect(second.serviceAlertsFired == 0)
+        }
+    }
+
     @Test func queueSortedByNearestDeadline() async throws {
         try await withTestApp { env in
             let plan = try await env.servicePlan(calendar: "cn-workday")

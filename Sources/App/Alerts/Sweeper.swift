@@ -66,28 +66,29 @@ enum Sweeper {
         var report = Report(skipped: false, contracts: sorted.count, alertsFired: 0, alertsResolved: 0, escalationsOverdue: 0,
                             deliveriesSent: 0, deliveriesFailed: 0)
         if !changed.isEmpty || overdueDue {
-            // The write pass, under the sweeper lock, re-evaluates (inside the transaction) only what changed.
+            // The write pass re-evaluates (inside each transaction) only what changed, `ServiceSweeper.rowsPerWrite`
+            // contracts to a write so that the users' writes get their turns between, each write under the sweeper lock.
             let work = changed.sorted { $0.uuidString < $1.uuidString }
-            let done = try await Store.write(app) { db -> (skipped: Bool, fired: Int, resolved: Int, overdue: Int) in
-                if !db.isSQLite {
-                    let row = try await db.sql.raw("SELECT pg_try_advisory_xact_lock(\(bind: key)) AS locked").first()
-                    if try row?.decode(column: "locked", as: Bool.self) != true { return (true, 0, 0, 0) }
-                }
-                var fired = 0, resolved = 0
-                var start = 0
-                while start < work.count {
-                    let r = try await RiskEngine.evaluate(contractIDs: Array(work[start..<min(work.count, start + 200)]), on: db, ctx: ctx)
-                    fired += r.fired
-                    resolved += r.resolved
-                    start += 200
-                }
-                let overdue = try await EscalationService.sweepOverdue(on: db, ctx: ctx, calendar: calendar)
-                return (false, fired, resolved, overdue)
+            var parts: [[UUID]] = stride(from: 0, to: work.count, by: ServiceSweeper.rowsPerWrite).map {
+                Array(work[$0..<min(work.count, $0 + ServiceSweeper.rowsPerWrite)])
             }
-            report.skipped = done.skipped
-            report.alertsFired = done.fired
-            report.alertsResolved = done.resolved
-            report.escalationsOverdue = done.overdue
+            parts.append([])  // the last write levels up the overdue escalations
+            for (index, part) in parts.enumerated() where !report.skipped {
+                let last = index == parts.count - 1
+                let done = try await Store.write(app) { db -> (skipped: Bool, fired: Int, resolved: Int, overdue: Int) in
+                    if !db.isSQLite {
+                        let row = try await db.sql.raw("SELECT pg_try_advisory_xact_lock(\(bind: key)) AS locked").first()
+                        if try row?.decode(column: "locked", as: Bool.self) != true { return (true, 0, 0, 0) }
+                    }
+                    let r = part.isEmpty ? nil : try await RiskEngine.evaluate(contractIDs: part, on: db, ctx: ctx)
+                    let overdue = last && overdueDue ? try await EscalationService.sweepOverdue(on: db, ctx: ctx, calendar: calendar) : 0
+                    return (false, r?.fired ?? 0, r?.resolved ?? 0, overdue)
+                }
+                report.skipped = done.skipped
+                report.alertsFired += done.fired
+                report.alertsResolved += done.resolved
+                report.escalationsOverdue += done.overdue
+            }
         }
         report.serviceAlertsFired = service.alertsFired
         report.inspectionsOpened = service.inspectionsOpened

@@ -7,6 +7,12 @@ import Vapor
 /// The service part of the sweeper (issue #6): requests, inspections and objections whose next check time has come
 /// are re-evaluated (warnings at 75 %, breaches — one alert per firing), and inspections due today become requests.
 /// Only rows whose indexed `next_check_at` has passed are read, so the steady state costs three index probes.
+///
+/// The rows due are listed first, outside any transaction, and re-evaluated `rowsPerWrite` to a write, each write
+/// checking again that its rows are still due. Writes on SQLite take turns (`WriteQueue`), so a pass that catches up on
+/// thousands of clocks goes in short transactions between the users' writes rather than one that holds them all for
+/// seconds; on PostgreSQL each write takes the sweeper's advisory lock, and an instance that finds it held leaves the
+/// pass to the holder.
 enum ServiceSweeper {
     struct Report: Sendable {
         var alertsFired = 0
@@ -14,37 +20,68 @@ enum ServiceSweeper {
         var skipped = false
     }
 
+    /// Rows of each kind one pass takes at most (the oldest due first); the rest wait for the next pass.
+    static let rowsPerPass = 1000
+    /// Rows re-evaluated in one write transaction.
+    static let rowsPerWrite = 10
+
     static func runOnce(_ app: Application, ctx: MonitorContext, lockKey: Int64) async throws -> Report {
         let now = ctx.now
         let today = ctx.today.description
-        let requests = try await ServiceRequest.query(on: app.db).filter(\.$nextCheckAt <= now).count()
-        let inspections = try await Inspection.query(on: app.db).filter(\.$nextCheckAt <= now).count()
-            + Inspection.query(on: app.db).filter(\.$status ~~ [.planned, .confirmed]).filter(\.$plannedOn <= today).filter(\.$requestID == nil).count()
-        let objections = try await Objection.query(on: app.db).filter(\.$nextCheckAt <= now).count()
-        guard requests + inspections + objections > 0 else { return Report() }
         let clocks = app.serviceClocks
-        return try await Store.write(app) { db in
-            if !db.isSQLite {
-                let row = try await db.sql.raw("SELECT pg_try_advisory_xact_lock(\(bind: lockKey)) AS locked").first()
-                if try row?.decode(column: "locked", as: Bool.self) != true { return Report(skipped: true) }
+        let requests = try await ServiceRequest.query(on: app.db).filter(\.$nextCheckAt <= now).sort(\.$nextCheckAt)
+            .limit(rowsPerPass).all(\.$id)
+        let inspections = try await Inspection.query(on: app.db).filter(\.$nextCheckAt <= now).sort(\.$nextCheckAt)
+            .limit(rowsPerPass).all(\.$id)
+        let opening = try await Inspection.query(on: app.db).filter(\.$status ~~ [.planned, .confirmed]).filter(\.$plannedOn <= today)
+            .filter(\.$requestID == nil).sort(\.$plannedOn).limit(rowsPerPass).all(\.$id)
+        let objections = try await Objection.query(on: app.db).filter(\.$nextCheckAt <= now).sort(\.$nextCheckAt)
+            .limit(rowsPerPass).all(\.$id)
+        var report = Report()
+        func chunks(_ ids: [UUID], _ body: @escaping @Sendable ([UUID], any Database) async throws -> Int) async throws -> Int {
+            var total = 0
+            for start in stride(from: 0, to: ids.count, by: rowsPerWrite) where !report.skipped {
+                let chunk = Array(ids[start..<min(ids.count, start + rowsPerWrite)])
+                let n: Int? = try await Store.write(app) { db in
+                    if !db.isSQLite {
+                        let row = try await db.sql.raw("SELECT pg_try_advisory_xact_lock(\(bind: lockKey)) AS locked").first()
+                        if try row?.decode(column: "locked", as: Bool.self) != true { return nil }
+                    }
+                    return try await body(chunk, db)
+                }
+                if let n { total += n } else { report.skipped = true }
             }
-            var report = Report()
-            for r in try await ServiceRequest.query(on: db).filter(\.$nextCheckAt <= now).sort(\.$nextCheckAt).limit(1000).all() {
-                report.alertsFired += try await guarded { try await ServiceRequestService.refresh(r, on: db, ctx: ctx, clocks: clocks) }
+            return total
+        }
+        report.alertsFired += try await chunks(requests) { ids, db in
+            var fired = 0
+            for r in try await ServiceRequest.query(on: db).filter(\.$id ~~ ids).filter(\.$nextCheckAt <= now).all() {
+                fired += try await guarded { try await ServiceRequestService.refresh(r, on: db, ctx: ctx, clocks: clocks) }
             }
-            for i in try await Inspection.query(on: db).filter(\.$nextCheckAt <= now).limit(1000).all() {
+            return fired
+        }
+        report.alertsFired += try await chunks(inspections) { ids, db in
+            var fired = 0
+            for i in try await Inspection.query(on: db).filter(\.$id ~~ ids).filter(\.$nextCheckAt <= now).all() {
                 let plan = try await ServicePlan.find(i.planID, on: db)
-                report.alertsFired += try await guarded {
+                fired += try await guarded {
                     try await InspectionService.refresh(i, policy: plan?.clockPolicy ?? ClockPolicy(), on: db, ctx: ctx, clocks: clocks)
                 }
             }
-            for o in try await Objection.query(on: db).filter(\.$nextCheckAt <= now).limit(1000).all() {
-                guard let r = try await ServiceRequest.find(o.requestID, on: db) else { continue }
-                report.alertsFired += try await guarded { try await SatisfactionService.refreshObjection(o, request: r, on: db, ctx: ctx, clocks: clocks) }
-            }
-            report.inspectionsOpened = try await InspectionService.openDue(on: db, ctx: ctx, clocks: clocks)
-            return report
+            return fired
         }
+        report.alertsFired += try await chunks(objections) { ids, db in
+            var fired = 0
+            for o in try await Objection.query(on: db).filter(\.$id ~~ ids).filter(\.$nextCheckAt <= now).all() {
+                guard let r = try await ServiceRequest.find(o.requestID, on: db) else { continue }
+                fired += try await guarded { try await SatisfactionService.refreshObjection(o, request: r, on: db, ctx: ctx, clocks: clocks) }
+            }
+            return fired
+        }
+        report.inspectionsOpened = try await chunks(opening) { ids, db in
+            try await InspectionService.openDue(ids, on: db, ctx: ctx, clocks: clocks)
+        }
+        return report
     }
 
     /// A clock that cannot be computed (its calendar lacks the year's data) must not stop the sweep for everyone else.

@@ -154,10 +154,11 @@ enum InspectionService {
         }
     }
 
-    /// Sweeper step: on the day, each planned or confirmed inspection becomes a service request of type inspection.
-    static func openDue(on db: any Database, ctx: MonitorContext, clocks: ServiceClockContext) async throws -> Int {
-        let due = try await Inspection.query(on: db).filter(\.$status ~~ [.planned, .confirmed]).filter(\.$plannedOn <= ctx.today.description)
-            .filter(\.$requestID == nil).all()
+    /// Sweeper step: on the day, each planned or confirmed inspection of `ids` not yet opened becomes a service request of
+    /// type inspection.
+    static func openDue(_ ids: [UUID], on db: any Database, ctx: MonitorContext, clocks: ServiceClockContext) async throws -> Int {
+        let due = try await Inspection.query(on: db).filter(\.$id ~~ ids).filter(\.$status ~~ [.planned, .confirmed])
+            .filter(\.$plannedOn <= ctx.today.description).filter(\.$requestID == nil).all()
         var opened = 0
         for i in due {
             guard let plan = try await ServicePlan.find(i.planID, on: db) else { continue }
