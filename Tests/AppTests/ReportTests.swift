@@ -138,14 +138,22 @@ struct ReportTests {
             #expect(s.figure("escalations.count")?.value == 0)
             #expect(s.figure("escalations.resolution_rate")?.value == nil)
             #expect(s.figure("service.requests")?.value == 0)
+            // The rows of a request (clocks, objections, ratings) follow its filters too.
+            #expect(s.figure("service.clock_compliance")?.value == nil)
+            #expect(s.figure("service.objection_compliance")?.value == nil)
+            #expect(s.figure("satisfaction.ratings")?.value == 0)
             let c = try await env.api(.GET, "/reports/quarterly?quarter=2026Q3&customer_id=\(ids.customerA.uuidString)")
             #expect(c.figure("milestones.due")?.value == 6)
             #expect(c.figure("service.requests")?.value == 4)
+            #expect(c.figure("service.clock_compliance")?.value == 72.7)
+            #expect(c.figure("service.objection_compliance")?.value == 50.0)
+            #expect(c.figure("satisfaction.ratings")?.value == 3)
             let d = try await env.api(.GET, "/reports/quarterly?quarter=2026Q3&department_id=\(ids.project.uuidString)")
             #expect(d.figure("escalations.count")?.value == 3)
             #expect(d.figure("milestones.due")?.value == 6)
             // The requests carry no department of their own.
             #expect(d.figure("service.requests")?.value == 0)
+            #expect(d.figure("satisfaction.ratings")?.value == 0)
         }
     }
 
