@@ -20,6 +20,14 @@ enum Sweeper {
         return lockKey ^ Int64(bitPattern: h & 0x0000_FFFF_FFFF_FFFF)
     }
 
+    /// Takes the sweeper's lock for the rest of the write transaction: always on SQLite (one process writes), on
+    /// PostgreSQL `pg_try_advisory_xact_lock`, false when another instance holds it.
+    static func lock(_ key: Int64, on db: any Database) async throws -> Bool {
+        if db.isSQLite { return true }
+        let row = try await db.sql.raw("SELECT pg_try_advisory_xact_lock(\(bind: key)) AS locked").first()
+        return try row?.decode(column: "locked", as: Bool.self) == true
+    }
+
     struct Report: Content {
         var skipped: Bool
         var contracts: Int
@@ -76,10 +84,7 @@ enum Sweeper {
             for (index, part) in parts.enumerated() where !report.skipped {
                 let last = index == parts.count - 1
                 let done = try await Store.write(app) { db -> (skipped: Bool, fired: Int, resolved: Int, overdue: Int) in
-                    if !db.isSQLite {
-                        let row = try await db.sql.raw("SELECT pg_try_advisory_xact_lock(\(bind: key)) AS locked").first()
-                        if try row?.decode(column: "locked", as: Bool.self) != true { return (true, 0, 0, 0) }
-                    }
+                    guard try await lock(key, on: db) else { return (true, 0, 0, 0) }
                     let r = part.isEmpty ? nil : try await RiskEngine.evaluate(contractIDs: part, on: db, ctx: ctx)
                     let overdue = last && overdueDue ? try await EscalationService.sweepOverdue(on: db, ctx: ctx, calendar: calendar) : 0
                     return (false, r?.fired ?? 0, r?.resolved ?? 0, overdue)

@@ -205,10 +205,7 @@ enum ImprovementActionSweeper {
         let open = try await Alert.query(on: app.db).filter(\.$source == .improvementAction).filter(\.$status != .resolved).count()
         guard due + open > 0 else { return 0 }
         return try await Store.write(app) { db in
-            if !db.isSQLite {
-                let row = try await db.sql.raw("SELECT pg_try_advisory_xact_lock(\(bind: lockKey)) AS locked").first()
-                if try row?.decode(column: "locked", as: Bool.self) != true { return 0 }
-            }
+            guard try await Sweeper.lock(lockKey, on: db) else { return 0 }
             return try await ImprovementActionService.sweepOverdue(on: db, ctx: ctx)
         }
     }

@@ -43,10 +43,7 @@ enum ServiceSweeper {
             for start in stride(from: 0, to: ids.count, by: rowsPerWrite) where !report.skipped {
                 let chunk = Array(ids[start..<min(ids.count, start + rowsPerWrite)])
                 let n: Int? = try await Store.write(app) { db in
-                    if !db.isSQLite {
-                        let row = try await db.sql.raw("SELECT pg_try_advisory_xact_lock(\(bind: lockKey)) AS locked").first()
-                        if try row?.decode(column: "locked", as: Bool.self) != true { return nil }
-                    }
+                    guard try await Sweeper.lock(lockKey, on: db) else { return nil }
                     return try await body(chunk, db)
                 }
                 if let n { total += n } else { report.skipped = true }
