@@ -191,7 +191,7 @@ struct ServiceClockTests {
     @Test func sweeperPassSpansSeveralWrites() async throws {
         try await withTestApp { env in
             let plan = try await env.servicePlan()
-            let count = ServiceSweeper.rowsPerWrite * 2 + 3
+            let count = Sweeper.rowsPerWrite * 2 + 3
             var ids: Set<String> = []
             for _ in 0..<count { ids.insert(try await env.serviceRequest(contract: plan.contract, urgency: "urgent").id) }
             env.clock.set(shanghai("2026-03-11T12:00:00"))

@@ -28,6 +28,27 @@ enum Sweeper {
         return try row?.decode(column: "locked", as: Bool.self) == true
     }
 
+    /// Rows (or contracts) re-evaluated in one write transaction of a pass.
+    static let rowsPerWrite = 10
+
+    /// Runs `body` over `ids` `rowsPerWrite` at a time, each part in a write of its own under the sweeper's lock, so
+    /// that on SQLite the users' writes take turns with a long pass rather than wait for all of it. Stops at the first
+    /// write that finds the lock held by another instance: `skipped`, with the answers of the parts written before.
+    static func inTurns<T: Sendable>(_ app: Application, lockKey: Int64, _ ids: [UUID],
+                                     _ body: @escaping @Sendable ([UUID], any Database) async throws -> T) async throws -> (answers: [T], skipped: Bool) {
+        var answers: [T] = []
+        for start in stride(from: 0, to: ids.count, by: rowsPerWrite) {
+            let part = Array(ids[start..<min(ids.count, start + rowsPerWrite)])
+            let answer: T? = try await Store.write(app) { db in
+                guard try await lock(lockKey, on: db) else { return nil }
+                return try await body(part, db)
+            }
+            guard let answer else { return (answers, true) }
+            answers.append(answer)
+        }
+        return (answers, false)
+    }
+
     struct Report: Content {
         var skipped: Bool
         var contracts: Int
@@ -73,27 +94,20 @@ enum Sweeper {
         let overdueDue = try (overdueRow?.decode(column: "n", as: Int.self) ?? 0) > 0
         var report = Report(skipped: false, contracts: sorted.count, alertsFired: 0, alertsResolved: 0, escalationsOverdue: 0,
                             deliveriesSent: 0, deliveriesFailed: 0)
-        if !changed.isEmpty || overdueDue {
-            // The write pass re-evaluates (inside each transaction) only what changed, `ServiceSweeper.rowsPerWrite`
-            // contracts to a write so that the users' writes get their turns between, each write under the sweeper lock.
-            let work = changed.sorted { $0.uuidString < $1.uuidString }
-            var parts: [[UUID]] = stride(from: 0, to: work.count, by: ServiceSweeper.rowsPerWrite).map {
-                Array(work[$0..<min(work.count, $0 + ServiceSweeper.rowsPerWrite)])
+        // The write pass re-evaluates (inside each transaction) only what changed, a few contracts to a write.
+        let evaluated = try await inTurns(app, lockKey: key, changed.sorted { $0.uuidString < $1.uuidString }) { part, db in
+            try await RiskEngine.evaluate(contractIDs: part, on: db, ctx: ctx)
+        }
+        report.skipped = evaluated.skipped
+        report.alertsFired = evaluated.answers.map(\.fired).reduce(0, +)
+        report.alertsResolved = evaluated.answers.map(\.resolved).reduce(0, +)
+        if overdueDue && !report.skipped {
+            let overdue: Int? = try await Store.write(app) { db in
+                guard try await lock(key, on: db) else { return nil }
+                return try await EscalationService.sweepOverdue(on: db, ctx: ctx, calendar: calendar)
             }
-            parts.append([])  // the last write levels up the overdue escalations
-            for (index, part) in parts.enumerated() where !report.skipped {
-                let last = index == parts.count - 1
-                let done = try await Store.write(app) { db -> (skipped: Bool, fired: Int, resolved: Int, overdue: Int) in
-                    guard try await lock(key, on: db) else { return (true, 0, 0, 0) }
-                    let r = part.isEmpty ? nil : try await RiskEngine.evaluate(contractIDs: part, on: db, ctx: ctx)
-                    let overdue = last && overdueDue ? try await EscalationService.sweepOverdue(on: db, ctx: ctx, calendar: calendar) : 0
-                    return (false, r?.fired ?? 0, r?.resolved ?? 0, overdue)
-                }
-                report.skipped = done.skipped
-                report.alertsFired += done.fired
-                report.alertsResolved += done.resolved
-                report.escalationsOverdue += done.overdue
-            }
+            report.skipped = overdue == nil
+            report.escalationsOverdue = overdue ?? 0
         }
         report.serviceAlertsFired = service.alertsFired
         report.inspectionsOpened = service.inspectionsOpened

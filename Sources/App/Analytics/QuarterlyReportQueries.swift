@@ -51,7 +51,6 @@ struct ReportQueries {
         return parts.joined(separator: " AND ")
     }
 
-    /// Whole days from ISO date `a` to ISO date `b`.
     /// The joins `requestFilter()` needs, from rows that belong to a request by `column` (nil when the rows are the
     /// requests `sr` themselves): none without filters, since every such row has its request (a foreign key) and the
     /// contract is joined for nothing else; the request for a customer or department; its contract too for a category.
@@ -66,6 +65,7 @@ struct ReportQueries {
         return contract ? joins + " LEFT JOIN contracts c ON c.id = sr.contract_id" : joins
     }
 
+    /// Whole days from ISO date `a` to ISO date `b`.
     func daysBetween(_ a: SQLQueryString, _ b: SQLQueryString) -> SQLQueryString {
         isSQLite ? "CAST(julianday(\(b)) - julianday(\(a)) AS INTEGER)" : "(CAST(\(b) AS DATE) - CAST(\(a) AS DATE))"
     }

@@ -87,7 +87,6 @@ enum JSONCoding {
         Date.ISO8601FormatStyle(timeSeparator: .colon, timeZoneSeparator: .colon, includingFractionalSeconds: false, timeZone: zone)
     }
 
-
     /// Accepts `2026-03-02T09:30:00+08:00`, `…Z`, with or without fractional seconds. Requires an offset.
     static func parseInstant(_ s: String) -> Date? {
         let trimmed = s.trimmingCharacters(in: .whitespaces)

@@ -8,7 +8,7 @@ import Vapor
 /// are re-evaluated (warnings at 75 %, breaches — one alert per firing), and inspections due today become requests.
 /// Only rows whose indexed `next_check_at` has passed are read, so the steady state costs three index probes.
 ///
-/// The rows due are listed first, outside any transaction, and re-evaluated `rowsPerWrite` to a write, each write
+/// The rows due are listed first, outside any transaction, and re-evaluated `Sweeper.rowsPerWrite` to a write, each write
 /// checking again that its rows are still due. Writes on SQLite take turns (`WriteQueue`), so a pass that catches up on
 /// thousands of clocks goes in short transactions between the users' writes rather than one that holds them all for
 /// seconds; on PostgreSQL each write takes the sweeper's advisory lock, and an instance that finds it held leaves the
@@ -22,8 +22,6 @@ enum ServiceSweeper {
 
     /// Rows of each kind one pass takes at most (the oldest due first); the rest wait for the next pass.
     static let rowsPerPass = 1000
-    /// Rows re-evaluated in one write transaction.
-    static let rowsPerWrite = 10
 
     static func runOnce(_ app: Application, ctx: MonitorContext, lockKey: Int64) async throws -> Report {
         let now = ctx.now
@@ -38,26 +36,20 @@ enum ServiceSweeper {
         let objections = try await Objection.query(on: app.db).filter(\.$nextCheckAt <= now).sort(\.$nextCheckAt)
             .limit(rowsPerPass).all(\.$id)
         var report = Report()
-        func chunks(_ ids: [UUID], _ body: @escaping @Sendable ([UUID], any Database) async throws -> Int) async throws -> Int {
-            var total = 0
-            for start in stride(from: 0, to: ids.count, by: rowsPerWrite) where !report.skipped {
-                let chunk = Array(ids[start..<min(ids.count, start + rowsPerWrite)])
-                let n: Int? = try await Store.write(app) { db in
-                    guard try await Sweeper.lock(lockKey, on: db) else { return nil }
-                    return try await body(chunk, db)
-                }
-                if let n { total += n } else { report.skipped = true }
-            }
-            return total
+        func inTurns(_ ids: [UUID], _ body: @escaping @Sendable ([UUID], any Database) async throws -> Int) async throws -> Int {
+            guard !report.skipped else { return 0 }
+            let done = try await Sweeper.inTurns(app, lockKey: lockKey, ids, body)
+            report.skipped = done.skipped
+            return done.answers.reduce(0, +)
         }
-        report.alertsFired += try await chunks(requests) { ids, db in
+        report.alertsFired += try await inTurns(requests) { ids, db in
             var fired = 0
             for r in try await ServiceRequest.query(on: db).filter(\.$id ~~ ids).filter(\.$nextCheckAt <= now).all() {
                 fired += try await guarded { try await ServiceRequestService.refresh(r, on: db, ctx: ctx, clocks: clocks) }
             }
             return fired
         }
-        report.alertsFired += try await chunks(inspections) { ids, db in
+        report.alertsFired += try await inTurns(inspections) { ids, db in
             var fired = 0
             for i in try await Inspection.query(on: db).filter(\.$id ~~ ids).filter(\.$nextCheckAt <= now).all() {
                 let plan = try await ServicePlan.find(i.planID, on: db)
@@ -67,7 +59,7 @@ enum ServiceSweeper {
             }
             return fired
         }
-        report.alertsFired += try await chunks(objections) { ids, db in
+        report.alertsFired += try await inTurns(objections) { ids, db in
             var fired = 0
             for o in try await Objection.query(on: db).filter(\.$id ~~ ids).filter(\.$nextCheckAt <= now).all() {
                 guard let r = try await ServiceRequest.find(o.requestID, on: db) else { continue }
@@ -75,7 +67,7 @@ enum ServiceSweeper {
             }
             return fired
         }
-        report.inspectionsOpened = try await chunks(opening) { ids, db in
+        report.inspectionsOpened = try await inTurns(opening) { ids, db in
             try await InspectionService.openDue(ids, on: db, ctx: ctx, clocks: clocks)
         }
         return report
