@@ -227,6 +227,10 @@ import VaporTesting
             let id1 = try #require(UUID(uuidString: c1)), id2 = try #require(UUID(uuidString: c2))
             let draft = try await env.makeCustomer("客户三")
             try await Self.contract(env, "HT-D-003", "Not signed yet", customer: draft, status: "draft", amount: "10.00")
+            // A fourth contract has a late milestone (which fires a red alert of its own) and an overdue payment.
+            let c4 = try await env.makeContract(number: "HT-D-004", customerName: "客户四")
+            _ = try await env.milestone(c4, planned: "2026-03-01")
+            #expect(try await env.api(.POST, "/contracts/\(c4)/payments", json: ["name": "预付款", "amount_due": "10.00", "due_on": "2026-03-01"]).status == .created)
             try await Self.alert(env, "A1", contract: id1, level: .breach, status: .open, hoursAgo: 1)
             try await Self.alert(env, "A2", contract: id2, level: .breach, status: .acknowledged, hoursAgo: 2)
             try await Self.alert(env, "A3", contract: id2, level: .warning, status: .open, hoursAgo: 3)
@@ -241,8 +245,8 @@ import VaporTesting
             let dashboard = try await browser.get("/dashboard")
             // then: the hand-counted numbers, and the same totals on the linked lists
             let expected: [(link: String, count: Int)] = [
-                (DashboardLinks.monitoredContracts, 2), (DashboardLinks.openAlerts, 3), (DashboardLinks.redAlerts, 2),
-                (DashboardLinks.openEscalations, 2),
+                (DashboardLinks.monitoredContracts, 3), (DashboardLinks.openAlerts, 4), (DashboardLinks.redAlerts, 3),
+                (DashboardLinks.openEscalations, 2), (DashboardLinks.lateMilestones, 1), (DashboardLinks.overduePayments, 1),
             ]
             for (link, count) in expected {
                 let escaped = link.replacingOccurrences(of: "&", with: "&amp;")

@@ -209,6 +209,69 @@ struct MonitoringTriggerTests {
             #expect((filtered["late_milestones"] as? [[String: Any]])?.isEmpty == true)
         }
     }
+
+    /// The dashboard shows the first rows of each list; the whole list pages through every row once, in the same
+    /// order (ties on the date broken by id), and ends.
+    @Test func dashboardListsPageThroughEveryRow() async throws {
+        try await withTestApp { env in
+            let a = try await env.makeContract(number: "HT-A", customerName: "甲")
+            let b = try await env.makeContract(number: "HT-B", customerName: "乙")
+            for planned in ["2026-03-01", "2026-03-01", "2026-03-01", "2026-03-02", "2026-03-03"] {
+                _ = try await env.milestone(a, name: "节点\(planned)", weight: 10, planned: planned)
+            }
+            _ = try await env.milestone(b, name: "安装", weight: 10, planned: "2026-03-01")
+            _ = try await env.milestone(b, name: "调试", weight: 10, planned: "2026-03-15")
+            for (i, due) in ["2026-03-01", "2026-03-02", "2026-03-02"].enumerated() {
+                #expect(try await env.api(.POST, "/contracts/\(a)/payments", json: ["name": "款\(i)", "amount_due": "10.00", "due_on": due]).status == .created)
+            }
+            for (contract, likelihood) in [(a, 2), (b, 5), (a, 4)] {
+                _ = try await env.risk(contract, ["kind": "milestone_late", "days": 1], likelihood: likelihood)
+            }
+            try await env.sweep()
+
+            let d = try await env.api(.GET, "/dashboard?limit=2")
+            let counts = d["counts"] as? [String: Any] ?? [:]
+            #expect(counts["milestones_delayed"] as? Int == 6 && counts["milestones_upcoming"] as? Int == 1)
+            #expect(counts["payments_overdue"] as? Int == 3 && counts["risks_fired"] as? Int == 3)
+            for list in ["late_milestones", "overdue_payments", "fired_risks", "contracts"] {
+                #expect((d[list] as? [[String: Any]])?.count == 2, "\(list) holds the asked-for two rows")
+            }
+            let full = try await env.api(.GET, "/dashboard?limit=100")
+            for (path, key, id, total) in [("late-milestones", "late_milestones", "milestone_id", 6), ("overdue-payments", "overdue_payments", "payment_id", 3),
+                                           ("fired-risks", "fired_risks", "risk_id", 3), ("upcoming-milestones", "upcoming_milestones", "milestone_id", 1)] {
+                var seen: [String] = []
+                var cursor: String?
+                var pages = 0
+                repeat {
+                    let page = try await env.api(.GET, "/dashboard/\(path)?limit=2" + (cursor.map { "&cursor=\($0)" } ?? ""))
+                    #expect(page.status == .ok)
+                    seen += (page["items"] as? [[String: Any]] ?? []).compactMap { $0[id] as? String }
+                    cursor = page["next_cursor"] as? String
+                    pages += 1
+                } while cursor != nil && pages < 10
+                let expected = (full[key] as? [[String: Any]] ?? []).compactMap { $0[id] as? String }
+                #expect(seen.count == total && seen == expected, "\(path) pages through the dashboard's list in its order")
+                #expect(pages == (total + 1) / 2)
+            }
+            let scores = (full["fired_risks"] as? [[String: Any]] ?? []).compactMap { $0["score"] as? Int }
+            #expect(scores == [15, 12, 6])
+            let filtered = try await env.api(.GET, "/dashboard/late-milestones?customer_id=\(try await env.api(.GET, "/contracts/\(b)").string("customer_id") ?? "")")
+            #expect((filtered["items"] as? [[String: Any]])?.count == 1)
+
+            // Bad input is refused with the field at fault.
+            for bad in ["/dashboard?limit=0", "/dashboard?limit=101", "/dashboard/late-milestones?limit=201", "/dashboard/late-milestones?cursor=nope",
+                        "/dashboard/fired-risks?cursor=2026-03-01~\(UUID().uuidString)", "/dashboard/overdue-payments?cursor=9~\(UUID().uuidString)"] {
+                let r = try await env.api(.GET, bad)
+                #expect(r.status == .unprocessableEntity && r.errorFields.count == 1, "\(bad)")
+            }
+
+            // The web page of the whole list: every row, counted as the dashboard counts it.
+            let browser = try await ListTests.browser(env)
+            let page = try await browser.get(DashboardLinks.lateMilestones)
+            #expect(page.html.contains("1–6 of 6") && page.html.contains("HT-B") && page.html.contains("节点2026-03-03"))
+            #expect(try await browser.get(DashboardLinks.firedRisks).html.contains("1–3 of 3"))
+        }
+    }
 }
 
 @Suite("Monitoring: two instances")

@@ -13,6 +13,8 @@ struct DashboardResponse: Content {
         var milestonesInProgress: Int
         var milestonesNotStarted: Int
         var milestonesDue: Int
+        /// Open milestones planned from today to 14 days ahead (the upcoming list's length).
+        var milestonesUpcoming: Int
         /// Share of finished milestones finished on time, 0–100 (null when none finished).
         var onTimeRate: Double?
         /// Share of due milestones that are or were late, 0–100 (null when none due).
@@ -137,5 +139,15 @@ struct DashboardFilter: Sendable {
         customerID = try req.uuidQuery("customer_id")
         departmentID = try req.uuidQuery("department_id")
         ownerID = try req.uuidQuery("owner_id")
+    }
+
+    /// The filter as query parameters, for links that keep it.
+    var queryItems: [(String, String)] {
+        var items: [(String, String)] = []
+        if let v = customerID { items.append(("customer_id", v.uuidString.lowercased())) }
+        if let v = departmentID { items.append(("department_id", v.uuidString.lowercased())) }
+        if let v = category { items.append(("category", v.rawValue)) }
+        if let v = ownerID { items.append(("owner_id", v.uuidString.lowercased())) }
+        return items
     }
 }

@@ -10,15 +10,24 @@ import SQLKit
 /// unpaid payment nodes by due date (`AddDashboardIndexes`); `CROSS JOIN` fixes the join order SQLite would otherwise
 /// guess without statistics (PostgreSQL plans it as an inner join).
 enum DashboardService {
-    static let listLimit = 100
+    /// Rows in each of the dashboard's lists unless the request asks for another number (`limit`, 1–100): the first
+    /// of each, worst or soonest first; every list's full length is a count of `counts` and its own paged list
+    /// (`/dashboard/late-milestones`…, `DashboardList`).
+    static let defaultLimit = 20
+    static let maxLimit = 100
     static let monitored = RiskEngine.monitoredStatuses.map(\.rawValue)
+    /// Contracts `c` in a monitored status: the ones whose milestones, payments and risks the dashboard counts.
+    static var mon: SQLQueryString { "c.status IN (\(binds: monitored))" }
 
-    static func query(_ filter: DashboardFilter, on db: any Database, now: Date, calendar: WorkCalendar) async throws -> DashboardResponse {
+    /// SQLite is told to read the open milestones through their partial index (it cannot know the index covers them).
+    static func openIndex(_ db: any Database) -> SQLQueryString { db.isSQLite ? " INDEXED BY milestones_open" : "" }
+
+    static func query(_ filter: DashboardFilter, limit: Int = defaultLimit, on db: any Database, now: Date,
+                      calendar: WorkCalendar) async throws -> DashboardResponse {
         let today = LocalDate(date: now, in: JSONCoding.displayTimeZone)
         let t = today.description
         let f = where_(filter)
-        let mon: SQLQueryString = "c.status IN (\(binds: monitored))"
-        let open: SQLQueryString = db.isSQLite ? " INDEXED BY milestones_open" : ""
+        let open = openIndex(db)
 
         // No statement below needs another's answer (only the listed contracts' details wait for the list): they all
         // start at once, each on a connection of the pool, so on two cores they overlap one another and the building of
@@ -36,18 +45,10 @@ enum DashboardService {
               CAST(SUM(k.done_late) AS BIGINT) AS done_late, CAST(SUM(k.open_started) AS BIGINT) AS open_started
             FROM contracts c CROSS JOIN \(ident: AddMilestoneTotals.table) k WHERE k.contract_id = c.id AND \(f) AND \(mon)
             """).first()
-        async let lateCounts = db.sql.raw("""
-            SELECT COUNT(*) AS delayed, SUM(CASE WHEN m.progress > 0 THEN 1 ELSE 0 END) AS delayed_started
-            FROM milestones m\(open) CROSS JOIN contracts c
-            WHERE m.actual_on IS NULL AND m.planned_on < \(bind: t) AND c.id = m.contract_id AND \(f) AND \(mon)
-            """).first()
-        async let paymentCount = db.sql.raw("""
-            SELECT COUNT(*) AS n FROM payment_nodes p CROSS JOIN contracts c
-            WHERE c.id = p.contract_id AND \(f) AND \(mon) AND p.received_minor < p.amount_due_minor AND p.due_on < \(bind: t)
-            """).first()
-        async let riskCount = db.sql.raw("""
-            SELECT COUNT(*) AS n FROM risks r JOIN contracts c ON c.id = r.contract_id WHERE \(f) AND r.fired = \(bind: true)
-            """).first()
+        async let lateCounts = DashboardList.lateMilestones.counts(where: f, today: today, on: db)
+        async let upcomingCount = DashboardList.upcomingMilestones.counts(where: f, today: today, on: db)
+        async let paymentCount = DashboardList.overduePayments.counts(where: f, today: today, on: db)
+        async let riskCount = DashboardList.firedRisks.counts(where: f, today: today, on: db)
         // Open alerts: the status is written into the statement (a literal, not a bound value) so SQLite sees at
         // prepare time that the partial index `alerts_unresolved` holds every row asked for.
         async let alertCounts = db.sql.raw("""
@@ -62,36 +63,17 @@ enum DashboardService {
               SUM(CASE WHEN e.raised_at <= \(bind: now.addingTimeInterval(-3 * 86400)) AND e.raised_at > \(bind: now.addingTimeInterval(-7 * 86400)) THEN 1 ELSE 0 END) AS d7
             FROM escalations e JOIN contracts c ON c.id = e.contract_id WHERE \(f) AND e.status IN (\(binds: active))
             """).first()
-        async let contracts = contractSummaries(where: f, monitored: mon, open: open, today: today, now: now, calendar: calendar, on: db)
-        async let lateRows = db.sql.raw("""
-            SELECT m.id, m.contract_id, c.number, m.name, m.planned_on, m.delay_cause, m.delay_reason
-            FROM milestones m CROSS JOIN contracts c
-            WHERE c.id = m.contract_id AND \(f) AND \(mon) AND m.actual_on IS NULL AND m.planned_on < \(bind: t)
-            ORDER BY m.planned_on, m.id LIMIT \(bind: listLimit)
-            """).all()
-        let horizon = today.adding(days: 14).description
-        async let upcomingRows = db.sql.raw("""
-            SELECT m.id, m.contract_id, c.number, m.name, m.planned_on, m.progress
-            FROM milestones m CROSS JOIN contracts c
-            WHERE c.id = m.contract_id AND \(f) AND \(mon) AND m.actual_on IS NULL AND m.planned_on >= \(bind: t) AND m.planned_on <= \(bind: horizon)
-            ORDER BY m.planned_on, m.id LIMIT \(bind: listLimit)
-            """).all()
-        async let paymentRows = db.sql.raw("""
-            SELECT p.id, p.contract_id, c.number, p.name, p.due_on, p.amount_due_minor, p.received_minor
-            FROM payment_nodes p CROSS JOIN contracts c
-            WHERE c.id = p.contract_id AND \(f) AND \(mon) AND p.received_minor < p.amount_due_minor AND p.due_on < \(bind: t)
-            ORDER BY p.due_on, p.id LIMIT \(bind: listLimit)
-            """).all()
-        async let riskRows = db.sql.raw("""
-            SELECT r.id, r.contract_id, c.number, r.description, r.likelihood, r.impact, r.status, r.fired_at, r.last_reason, r.message_key, r.message_params
-            FROM risks r JOIN contracts c ON c.id = r.contract_id WHERE \(f) AND r.fired = \(bind: true)
-            ORDER BY r.likelihood * r.impact DESC, r.id LIMIT \(bind: listLimit)
-            """).all()
-        async let alerts = openAlerts(where: f, now: now, on: db)
+        async let contracts = contractSummaries(where: f, open: open, today: today, limit: limit, now: now, calendar: calendar, on: db)
+        let first = DashboardWindow(limit: limit)
+        async let late = lateMilestones(where: f, today: today, first, on: db)
+        async let upcoming = upcomingMilestones(where: f, today: today, first, on: db)
+        async let payments = overduePayments(where: f, today: today, first, on: db)
+        async let risks = firedRisks(where: f, first, on: db)
+        async let alerts = openAlerts(where: f, limit: limit, now: now, on: db)
         async let escalationRows = db.sql.raw("""
             SELECT e.id, e.number, e.contract_id, c.number AS contract_number, e.level, e.status, e.raised_at, e.resolve_by
             FROM escalations e JOIN contracts c ON c.id = e.contract_id
-            WHERE \(f) AND e.status IN (\(binds: active)) ORDER BY e.raised_at, e.id LIMIT \(bind: listLimit)
+            WHERE \(f) AND e.status IN (\(binds: active)) ORDER BY e.raised_at, e.id LIMIT \(bind: limit)
             """).all()
 
         var contractsTotal = 0, contractsMonitored = 0
@@ -99,38 +81,6 @@ enum DashboardService {
             let n = try row.decode(column: "n", as: Int.self)
             contractsTotal += n
             if monitored.contains(try row.decode(column: "status", as: String.self)) { contractsMonitored += n }
-        }
-        let late = try await lateRows.map { row -> DashboardResponse.LateMilestone in
-            let planned = try row.decode(column: "planned_on", as: String.self)
-            return .init(milestoneId: try row.decode(column: "id", as: UUID.self), contractId: try row.decode(column: "contract_id", as: UUID.self),
-                         contractNumber: try row.decode(column: "number", as: String.self), name: try row.decode(column: "name", as: String.self),
-                         plannedOn: planned, delayDays: LocalDate(iso: planned).map { max(0, $0.days(to: today)) } ?? 0,
-                         delayCause: try row.decode(column: "delay_cause", as: String?.self),
-                         delayReason: try row.decode(column: "delay_reason", as: String?.self))
-        }
-        let upcoming = try await upcomingRows.map { row -> DashboardResponse.UpcomingMilestone in
-            let planned = try row.decode(column: "planned_on", as: String.self)
-            return .init(milestoneId: try row.decode(column: "id", as: UUID.self), contractId: try row.decode(column: "contract_id", as: UUID.self),
-                         contractNumber: try row.decode(column: "number", as: String.self), name: try row.decode(column: "name", as: String.self),
-                         plannedOn: planned, daysLeft: LocalDate(iso: planned).map { today.days(to: $0) } ?? 0,
-                         progress: try row.decode(column: "progress", as: Int.self))
-        }
-        let payments = try await paymentRows.map { row -> DashboardResponse.OverduePayment in
-            let due = try row.decode(column: "due_on", as: String.self)
-            let outstanding = try row.decode(column: "amount_due_minor", as: Int64.self) - row.decode(column: "received_minor", as: Int64.self)
-            return .init(paymentId: try row.decode(column: "id", as: UUID.self), contractId: try row.decode(column: "contract_id", as: UUID.self),
-                         contractNumber: try row.decode(column: "number", as: String.self), name: try row.decode(column: "name", as: String.self),
-                         dueOn: due, outstanding: Money(minorUnits: outstanding).description,
-                         overdueDays: LocalDate(iso: due).map { max(0, $0.days(to: today)) } ?? 0)
-        }
-        let risks = try await riskRows.map { row -> DashboardResponse.FiredRisk in
-            let messageKey = try row.decode(column: "message_key", as: String?.self)
-            return .init(riskId: try row.decode(column: "id", as: UUID.self), contractId: try row.decode(column: "contract_id", as: UUID.self),
-                  contractNumber: try row.decode(column: "number", as: String.self), description: try row.decode(column: "description", as: String.self),
-                  score: try row.decode(column: "likelihood", as: Int.self) * row.decode(column: "impact", as: Int.self),
-                  status: try row.decode(column: "status", as: String.self), firedAt: try row.decode(column: "fired_at", as: Date?.self),
-                  reason: try row.decode(column: "last_reason", as: String?.self), messageKey: messageKey,
-                  messageParams: messageKey == nil ? nil : MessageText.decodeParams(try row.decode(column: "message_params", as: String?.self)))
         }
         let escalations = try await escalationRows.map { row -> DashboardResponse.OpenEscalation in
             let raised = try row.decode(column: "raised_at", as: Date.self)
@@ -145,22 +95,23 @@ enum DashboardService {
         func int(_ row: (any SQLRow)?, _ column: String) throws -> Int { try row?.decode(column: column, as: Int?.self) ?? 0 }
         let mRow = try await milestoneCounts, lateRow = try await lateCounts, eRow = try await escalationCounts
         let done = try int(mRow, "done"), doneLate = try int(mRow, "done_late"), total = try int(mRow, "total")
-        let delayed = try int(lateRow, "delayed"), due = done + delayed
-        let inProgress = try int(mRow, "open_started") - int(lateRow, "delayed_started")
+        let delayed = lateRow.total, due = done + delayed
+        let inProgress = try int(mRow, "open_started") - lateRow.started
         let escalationsOpen = try int(eRow, "n"), d1 = try int(eRow, "d1"), d3 = try int(eRow, "d3"), d7 = try int(eRow, "d7")
-        let aRow = try await alertCounts, pRow = try await paymentCount, rRow = try await riskCount
+        let aRow = try await alertCounts
         let (summaries, stale) = try await contracts
         func pct(_ a: Int, _ b: Int) -> Double? { b == 0 ? nil : (Double(a) * 1000 / Double(b)).rounded() / 10 }
         let counts = DashboardResponse.Counts(
             contracts: contractsTotal, contractsMonitored: contractsMonitored, milestones: total, milestonesDone: done,
             milestonesDoneLate: doneLate, milestonesDelayed: delayed, milestonesInProgress: inProgress,
             milestonesNotStarted: max(0, total - done - delayed - inProgress), milestonesDue: due,
+            milestonesUpcoming: try await upcomingCount.total,
             onTimeRate: pct(done - doneLate, done), delayRate: pct(delayed + doneLate, due),
-            paymentsOverdue: try int(pRow, "n"), risksFired: try int(rRow, "n"), alertsOpen: try int(aRow, "n"),
+            paymentsOverdue: try await paymentCount.total, risksFired: try await riskCount.total, alertsOpen: try int(aRow, "n"),
             alertsBreach: try int(aRow, "breach"), escalationsOpen: escalationsOpen, staleContracts: stale)
         return DashboardResponse(
-            today: t, generatedAt: now, counts: counts, contracts: summaries, lateMilestones: late, upcomingMilestones: upcoming,
-            overduePayments: payments, firedRisks: risks, openAlerts: try await alerts, openEscalations: escalations,
+            today: t, generatedAt: now, counts: counts, contracts: summaries, lateMilestones: try await late,
+            upcomingMilestones: try await upcoming, overduePayments: try await payments, firedRisks: try await risks, openAlerts: try await alerts, openEscalations: escalations,
             escalationsByAge: .init(under1d: d1, from1to3d: d3, from3to7d: d7, over7d: max(0, escalationsOpen - d1 - d3 - d7)))
     }
 
@@ -169,8 +120,8 @@ enum DashboardService {
     /// ≈ 1 800 at scale L) rather than probed per monitored contract; the weighted completion, the delays and the last
     /// update are then read for the listed ones only, and `stale` counts those whose progress update is overdue.
     private static func contractSummaries(
-        where f: SQLQueryString, monitored mon: SQLQueryString, open: SQLQueryString, today: LocalDate, now: Date,
-        calendar: WorkCalendar, on db: any Database
+        where f: SQLQueryString, open: SQLQueryString, today: LocalDate, limit: Int, now: Date, calendar: WorkCalendar,
+        on db: any Database
     ) async throws -> (summaries: [DashboardResponse.ContractSummary], stale: Int) {
         let t = today.description
         let columns: SQLQueryString = "c.id, c.number, c.title, c.update_cadence_days, c.starts_on"
@@ -181,14 +132,14 @@ enum DashboardService {
             ) l CROSS JOIN contracts c
             WHERE c.id = l.contract_id AND \(f) AND \(mon)
             ORDER BY l.late DESC, c.number
-            LIMIT \(bind: listLimit)
+            LIMIT \(bind: limit)
             """).all()
-        if listedRows.count < listLimit {
+        if listedRows.count < limit {
             // Fewer contracts are late than the list holds: the others follow in number order.
             listedRows += try await db.sql.raw("""
                 SELECT \(columns), 0 AS late FROM contracts c WHERE \(f) AND \(mon) AND NOT EXISTS (
                   SELECT 1 FROM milestones m WHERE m.contract_id = c.id AND m.actual_on IS NULL AND m.planned_on < \(bind: t))
-                ORDER BY c.number LIMIT \(bind: listLimit - listedRows.count)
+                ORDER BY c.number LIMIT \(bind: limit - listedRows.count)
                 """).all()
         }
         let listed = try listedRows.map { try $0.decode(column: "id", as: UUID.self) }
@@ -262,11 +213,11 @@ enum DashboardService {
         return (summaries, stale)
     }
 
-    /// The latest 20 open alerts, as the alert list shows them.
-    private static func openAlerts(where f: SQLQueryString, now: Date, on db: any Database) async throws -> [AlertResponse] {
+    /// The latest open alerts, as the alert list shows them.
+    private static func openAlerts(where f: SQLQueryString, limit: Int, now: Date, on db: any Database) async throws -> [AlertResponse] {
         let ids = try await db.sql.raw("""
             SELECT a.id FROM alerts a JOIN contracts c ON c.id = a.contract_id
-            WHERE \(f) AND a.status <> \(literal: AlertStatus.resolved.rawValue) ORDER BY a.fired_at DESC, a.id DESC LIMIT 20
+            WHERE \(f) AND a.status <> \(literal: AlertStatus.resolved.rawValue) ORDER BY a.fired_at DESC, a.id DESC LIMIT \(bind: limit)
             """).all().map { try $0.decode(column: "id", as: UUID.self) }
         if ids.isEmpty { return [] }
         let ctx = ResponseContext(now: now)

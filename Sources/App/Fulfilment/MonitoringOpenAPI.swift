@@ -95,8 +95,24 @@ enum MonitoringSchemas {
                 "last_error": S.stringN, "created_at": S.time, "delivered_at": S.timeN,
             ]),
             "Dashboard": dashboard,
+            "DashboardLateMilestone": R.response([
+                "milestone_id": S.uuid, "contract_id": S.uuid, "contract_number": S.string, "name": S.string, "planned_on": S.date,
+                "delay_days": S.int, "delay_cause": S.stringN, "delay_reason": S.stringN,
+            ]),
+            "DashboardUpcomingMilestone": R.response([
+                "milestone_id": S.uuid, "contract_id": S.uuid, "contract_number": S.string, "name": S.string, "planned_on": S.date,
+                "days_left": S.int, "progress": S.int,
+            ]),
+            "DashboardOverduePayment": R.response([
+                "payment_id": S.uuid, "contract_id": S.uuid, "contract_number": S.string, "name": S.string, "due_on": S.date,
+                "outstanding": S.money, "overdue_days": S.int,
+            ]),
+            "DashboardFiredRisk": R.response(MessageSchema.adding([
+                "risk_id": S.uuid, "contract_id": S.uuid, "contract_number": S.string, "description": S.string, "score": S.int,
+                "status": S.string, "fired_at": S.timeN, "reason": S.stringN,
+            ])),
         ]
-        for item in ["Risk", "QualityResult", "Alert", "Escalation", "Meeting", "EscalationEvent", "NotificationChannel", "Delivery"] {
+        for item in ["DashboardLateMilestone", "DashboardUpcomingMilestone", "DashboardOverduePayment", "DashboardFiredRisk", "Risk", "QualityResult", "Alert", "Escalation", "Meeting", "EscalationEvent", "NotificationChannel", "Delivery"] {
             schemas[item + "Page"] = S.page(of: item)
         }
         return schemas
@@ -109,6 +125,7 @@ enum MonitoringSchemas {
             "counts": R.response([
                 "contracts": S.int, "contracts_monitored": S.int, "milestones": S.int, "milestones_done": S.int, "milestones_done_late": S.int,
                 "milestones_delayed": S.int, "milestones_in_progress": S.int, "milestones_not_started": S.int, "milestones_due": S.int,
+                "milestones_upcoming": S.int,
                 "on_time_rate": rate, "delay_rate": rate, "payments_overdue": S.int, "risks_fired": S.int, "alerts_open": S.int,
                 "alerts_breach": S.int, "escalations_open": S.int, "stale_contracts": S.int,
             ]),
@@ -116,22 +133,10 @@ enum MonitoringSchemas {
                 "id": S.uuid, "number": S.string, "title": S.string, "progress": S.number, "late_milestones": S.int, "last_update_on": S.dateN,
                 "update_cadence_days": S.int, "update_due_on": S.dateN, "update_stale": S.bool, "summary_zh": S.string, "summary_en": S.string,
             ])),
-            "late_milestones": S.array(R.response([
-                "milestone_id": S.uuid, "contract_id": S.uuid, "contract_number": S.string, "name": S.string, "planned_on": S.date,
-                "delay_days": S.int, "delay_cause": S.stringN, "delay_reason": S.stringN,
-            ])),
-            "upcoming_milestones": S.array(R.response([
-                "milestone_id": S.uuid, "contract_id": S.uuid, "contract_number": S.string, "name": S.string, "planned_on": S.date,
-                "days_left": S.int, "progress": S.int,
-            ])),
-            "overdue_payments": S.array(R.response([
-                "payment_id": S.uuid, "contract_id": S.uuid, "contract_number": S.string, "name": S.string, "due_on": S.date,
-                "outstanding": S.money, "overdue_days": S.int,
-            ])),
-            "fired_risks": S.array(R.response(MessageSchema.adding([
-                "risk_id": S.uuid, "contract_id": S.uuid, "contract_number": S.string, "description": S.string, "score": S.int,
-                "status": S.string, "fired_at": S.timeN, "reason": S.stringN,
-            ]))),
+            "late_milestones": S.array(S.ref("DashboardLateMilestone")),
+            "upcoming_milestones": S.array(S.ref("DashboardUpcomingMilestone")),
+            "overdue_payments": S.array(S.ref("DashboardOverduePayment")),
+            "fired_risks": S.array(S.ref("DashboardFiredRisk")),
             "open_alerts": S.array(S.ref("Alert")),
             "open_escalations": S.array(R.response([
                 "id": S.uuid, "number": S.string, "contract_id": S.uuid, "contract_number": S.string, "level": S.int, "status": S.string,
@@ -149,11 +154,20 @@ enum MonitoringPaths {
         let contract = Op.path("contract_id")
         let filters = [Op.query("customer_id", S.uuid), Op.query("department_id", S.uuid),
                        Op.query("category", S.enumeration(ContractCategory.self)), Op.query("owner_id", S.uuid)]
+        func listOp(_ summary: String, _ item: String) -> [String: [String: Any]] {
+            ["get": Op.make("fulfilment", summary + " (the dashboard's filters; keyset pages)", params: filters + Op.pageParams,
+                            responses: ["200": item + "Page"], errors: [401, 403, 422])]
+        }
         return [
             "/dashboard": [
                 "get": Op.make("fulfilment", "Portfolio dashboard: counts and rates, late and upcoming milestones, overdue payments, fired risks, open alerts and escalations by age, per-contract summary sentences",
-                               params: filters, responses: ["200": "Dashboard"], errors: [401, 403, 422]),
+                               params: filters + [Op.query("limit", ["type": "integer", "minimum": 1, "maximum": DashboardService.maxLimit], "rows in each list (default \(DashboardService.defaultLimit))")],
+                               responses: ["200": "Dashboard"], errors: [401, 403, 422]),
             ],
+            "/dashboard/late-milestones": listOp("Every late milestone of the dashboard, the longest late first", "DashboardLateMilestone"),
+            "/dashboard/upcoming-milestones": listOp("Every milestone due in the next 14 days, the soonest first", "DashboardUpcomingMilestone"),
+            "/dashboard/overdue-payments": listOp("Every overdue payment node, the longest overdue first", "DashboardOverduePayment"),
+            "/dashboard/fired-risks": listOp("Every fired risk, the highest score first", "DashboardFiredRisk"),
             "/milestones/{id}/quality-results": [
                 "get": Op.make("quality", "Inspection and acceptance results of a milestone", params: [Op.id] + Op.pageParams,
                                responses: ["200": "QualityResultPage"], errors: [401, 403, 404, 422]),

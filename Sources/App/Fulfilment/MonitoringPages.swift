@@ -10,9 +10,17 @@ struct DashboardPage: Encodable, Sendable {
         var number: String; var title: String; var url: String; var monitorURL: String
         var progressClass: String; var progressText: String; var summary: String; var late: Bool; var stale: Bool; var lastUpdate: String
     }
-    struct LateRow: Encodable, Sendable { var contract: String; var url: String; var name: String; var planned: String; var days: String; var cause: String }
+    struct LateRow: Encodable, Sendable {
+        var contract: String; var url: String; var name: String; var planned: String; var days: String; var cause: String
+
+        /// As a row of the whole list: the plan, the delay and its cause in one cell.
+        func simple(_ t: Strings) -> SimpleRow {
+            SimpleRow(contract: contract, url: url, name: name, detail: "\(t["mon_planned"]) \(planned) · \(days) · \(t["mon_cause"]) \(cause)")
+        }
+    }
     struct SimpleRow: Encodable, Sendable { var contract: String; var url: String; var name: String; var detail: String }
     struct Bucket: Encodable, Sendable { var label: String; var count: Int }
+    struct SeeAll: Encodable, Sendable { var url: String; var label: String }
 
     var counters: [Counter]
     var contracts: [ContractRow]
@@ -26,17 +34,42 @@ struct DashboardPage: Encodable, Sendable {
     var alertsURL: String
     var escalationsURL: String
     var resources: [ResourceStatusRow] = []  // issue #10: 资源配置状态
+    var lateAll: SeeAll?
+    var upcomingAll: SeeAll?
+    var paymentsAll: SeeAll?
+    var risksAll: SeeAll?
 
-    init(_ d: DashboardResponse, _ t: Strings) {
+    static func lateRow(_ m: DashboardResponse.LateMilestone, _ t: Strings) -> LateRow {
+        LateRow(contract: m.contractNumber, url: MonitorPaths.contractMonitor.path(m.contractId), name: m.name, planned: m.plannedOn,
+                days: t.format("mon_days_late", ["n": "\(m.delayDays)"]),
+                cause: m.delayReason ?? m.delayCause.map { t["delay_cause.\($0)"] } ?? "—")
+    }
+
+    static func upcomingRow(_ m: DashboardResponse.UpcomingMilestone, _ t: Strings) -> SimpleRow {
+        SimpleRow(contract: m.contractNumber, url: SitePath.contract.path(m.contractId), name: m.name,
+                  detail: t.day(m.plannedOn) + " · " + t.format("mon_days_left", ["n": "\(m.daysLeft)"]))
+    }
+
+    static func paymentRow(_ p: DashboardResponse.OverduePayment, _ t: Strings) -> SimpleRow {
+        SimpleRow(contract: p.contractNumber, url: SitePath.contract.path(p.contractId), name: p.name,
+                  detail: t.fmt.amount(p.outstanding) + " · " + t.format("mon_days_overdue", ["n": "\(p.overdueDays)"]))
+    }
+
+    static func riskRow(_ r: DashboardResponse.FiredRisk, _ t: Strings) -> SimpleRow {
+        SimpleRow(contract: r.contractNumber, url: MonitorPaths.contractMonitor.path(r.contractId), name: r.description,
+                  detail: "\(t["mon_score"]) \(r.score)" + (r.reason.map { " · " + t.text(key: r.messageKey, params: r.messageParams, stored: $0) } ?? ""))
+    }
+
+    init(_ d: DashboardResponse, _ t: Strings, filter: DashboardFilter = DashboardFilter()) {
         let c = d.counts
         func rate(_ v: Double?) -> String { v.map { "\(Int($0.rounded()))%" } ?? "—" }
         counters = [
             Counter(label: t["mon_c_contracts"], value: "\(c.contractsMonitored)", alarm: false, url: DashboardLinks.monitoredContracts),
-            Counter(label: t["mon_c_delayed"], value: "\(c.milestonesDelayed)", alarm: c.milestonesDelayed > 0, url: DashboardLinks.lateSection),
+            Counter(label: t["mon_c_delayed"], value: "\(c.milestonesDelayed)", alarm: c.milestonesDelayed > 0, url: DashboardLinks.lateMilestones),
             Counter(label: t["mon_c_on_time_rate"], value: rate(c.onTimeRate), alarm: false),
             Counter(label: t["mon_c_delay_rate"], value: rate(c.delayRate), alarm: (c.delayRate ?? 0) > 0),
-            Counter(label: t["mon_c_payments_overdue"], value: "\(c.paymentsOverdue)", alarm: c.paymentsOverdue > 0, url: DashboardLinks.paymentsSection),
-            Counter(label: t["mon_c_risks_fired"], value: "\(c.risksFired)", alarm: c.risksFired > 0, url: DashboardLinks.risksSection),
+            Counter(label: t["mon_c_payments_overdue"], value: "\(c.paymentsOverdue)", alarm: c.paymentsOverdue > 0, url: DashboardLinks.overduePayments),
+            Counter(label: t["mon_c_risks_fired"], value: "\(c.risksFired)", alarm: c.risksFired > 0, url: DashboardLinks.firedRisks),
             Counter(label: t["mon_c_alerts_open"], value: "\(c.alertsOpen)", alarm: c.alertsBreach > 0, url: DashboardLinks.openAlerts),
             Counter(label: t["list_c_alerts_red"], value: "\(c.alertsBreach)", alarm: c.alertsBreach > 0, url: DashboardLinks.redAlerts),
             Counter(label: t["mon_c_escalations_open"], value: "\(c.escalationsOpen)", alarm: false, url: DashboardLinks.openEscalations),
@@ -49,23 +82,20 @@ struct DashboardPage: Encodable, Sendable {
                         summary: zh ? $0.summaryZh : $0.summaryEn, late: $0.lateMilestones > 0, stale: $0.updateStale,
                         lastUpdate: $0.lastUpdateOn ?? "—")
         }
-        late = d.lateMilestones.map {
-            LateRow(contract: $0.contractNumber, url: MonitorPaths.contractMonitor.path($0.contractId), name: $0.name, planned: $0.plannedOn,
-                    days: t.format("mon_days_late", ["n": "\($0.delayDays)"]),
-                    cause: $0.delayReason ?? $0.delayCause.map { t["delay_cause.\($0)"] } ?? "—")
+        late = d.lateMilestones.map { Self.lateRow($0, t) }
+        upcoming = d.upcomingMilestones.map { Self.upcomingRow($0, t) }
+        payments = d.overduePayments.map { Self.paymentRow($0, t) }
+        risks = d.firedRisks.map { Self.riskRow($0, t) }
+        // Each list that holds fewer rows than its count leads to the whole list, under the same filters.
+        func more(_ list: DashboardList, _ shown: Int, _ total: Int) -> SeeAll? {
+            guard total > shown else { return nil }
+            return SeeAll(url: ListQuery.link(MonitorPaths.dashboardList(list).path, filter.queryItems.map { URLQueryItem(name: $0.0, value: $0.1) }),
+                          label: t.format("mon_see_all", ["n": "\(total)"]))
         }
-        upcoming = d.upcomingMilestones.map {
-            SimpleRow(contract: $0.contractNumber, url: SitePath.contract.path($0.contractId), name: $0.name,
-                      detail: t.day($0.plannedOn) + " · " + t.format("mon_days_left", ["n": "\($0.daysLeft)"]))
-        }
-        payments = d.overduePayments.map {
-            SimpleRow(contract: $0.contractNumber, url: SitePath.contract.path($0.contractId), name: $0.name,
-                      detail: t.fmt.amount($0.outstanding) + " · " + t.format("mon_days_overdue", ["n": "\($0.overdueDays)"]))
-        }
-        risks = d.firedRisks.map { r in
-            SimpleRow(contract: r.contractNumber, url: MonitorPaths.contractMonitor.path(r.contractId), name: r.description,
-                      detail: "\(t["mon_score"]) \(r.score)" + (r.reason.map { " · " + t.text(key: r.messageKey, params: r.messageParams, stored: $0) } ?? ""))
-        }
+        lateAll = more(.lateMilestones, late.count, c.milestonesDelayed)
+        upcomingAll = more(.upcomingMilestones, upcoming.count, c.milestonesUpcoming)
+        paymentsAll = more(.overduePayments, payments.count, c.paymentsOverdue)
+        risksAll = more(.firedRisks, risks.count, c.risksFired)
         alerts = d.openAlerts.map { AlertRow(response: $0, t) }
         escalations = d.openEscalations.map {
             EscalationRow(number: $0.number, url: MonitorPaths.escalation.path($0.id), contract: $0.contractNumber, level: $0.level,
@@ -80,6 +110,36 @@ struct DashboardPage: Encodable, Sendable {
                    Bucket(label: t["mon_age_over7d"], count: d.escalationsByAge.over7d)]
         alertsURL = MonitorPaths.alerts.path
         escalationsURL = MonitorPaths.escalations.path
+    }
+}
+
+/// One of the dashboard's lists in full (`/dashboard/late-milestones`…).
+struct DashboardListPage: Encodable, Sendable {
+    struct Labels: Encodable, Sendable { var contract: String; var name: String; var detail: String }
+    var title: String
+    var labels: Labels
+    var dashboardURL: String
+    /// Rows are overdue (late milestones, overdue payments) and shown as such.
+    var late: Bool
+    var list: ListView
+    var rows: [DashboardPage.SimpleRow]
+
+    static func titleKey(_ list: DashboardList) -> String {
+        switch list {
+        case .lateMilestones: "mon_late_milestones"
+        case .upcomingMilestones: "mon_upcoming"
+        case .overduePayments: "mon_overdue_payments"
+        case .firedRisks: "mon_fired_risks"
+        }
+    }
+
+    static func labels(_ list: DashboardList, _ t: Strings) -> Labels {
+        let name = switch list {
+        case .lateMilestones, .upcomingMilestones: "mon_milestone"
+        case .overduePayments: "mon_payment"
+        case .firedRisks: "mon_risk"
+        }
+        return Labels(contract: t["mon_contract"], name: t[name], detail: t["mon_detail"])
     }
 }
 

@@ -15,11 +15,16 @@ enum MonitorPaths {
     static let notifications = SiteRoute(template: "/notifications")
     static let notificationRead = SiteRoute1(template: "/notifications/:id/read")
     static let contractMonitor = SiteRoute1(template: "/contracts/:id/monitor")
+    /// The whole of one of the dashboard's lists, paged.
+    static func dashboardList(_ list: DashboardList) -> SiteRoute { SiteRoute(template: "/dashboard/" + list.rawValue) }
 }
 
 struct MonitoringWebController {
     func register(on routes: any RoutesBuilder) {
         routes.get(MonitorPaths.dashboard, use: dashboard)
+        for list in DashboardList.allCases {
+            routes.get(MonitorPaths.dashboardList(list)) { req in try await dashboardList(req, list) }
+        }
         routes.get(MonitorPaths.alerts, use: alerts)
         routes.post(MonitorPaths.alertAck, use: acknowledge)
         routes.post(MonitorPaths.alertEscalate, use: escalateAlert)
@@ -38,9 +43,45 @@ struct MonitoringWebController {
         let filter = try DashboardFilter(req)
         let data = try await DashboardService.query(filter, on: req.db, now: req.now, calendar: calendar)
         let t = req.strings
-        var page = DashboardPage(data, t)
+        var page = DashboardPage(data, t, filter: filter)
         page.resources = try await ResourceStatusRow.rows(today: ResponseContext(now: req.now).today, filter: filter, t, on: req.db)  // issue #10
         return try await WebView.render(req, "monitoring/dashboard", title: t["mon_dashboard_title"], page)
+    }
+
+    /// One of the dashboard's lists in full, fifty rows a page, in the dashboard's order and under its filters; the
+    /// total is the dashboard's counter.
+    func dashboardList(_ req: Request, _ list: DashboardList) async throws -> Response {
+        try Permissions.require(req, .read, .contract)
+        let t = req.strings
+        let filter = try DashboardFilter(req)
+        let title = t[DashboardListPage.titleKey(list)]
+        let labels = DashboardListPage.labels(list, t)
+        let spec = ListSpec(path: MonitorPaths.dashboardList(list).path,
+                            columns: [.plain(labels.contract), .plain(labels.name), .plain(labels.detail)],
+                            defaultSort: "", emptyText: t["mon_none"], fixed: filter.queryItems)
+        let state = ListState(req, spec)
+        let f = DashboardService.where_(filter)
+        let today = LocalDate(date: req.now, in: JSONCoding.displayTimeZone)
+        let w = DashboardWindow(limit: spec.pageSize, offset: (state.page - 1) * spec.pageSize)
+        let db = req.db
+        async let total = list.counts(where: f, today: today, on: db).total
+        let rows: [DashboardPage.SimpleRow]
+        switch list {
+        case .lateMilestones:
+            rows = try await DashboardService.lateMilestones(where: f, today: today, w, on: db).map { DashboardPage.lateRow($0, t).simple(t) }
+        case .upcomingMilestones:
+            rows = try await DashboardService.upcomingMilestones(where: f, today: today, w, on: db).map { DashboardPage.upcomingRow($0, t) }
+        case .overduePayments:
+            rows = try await DashboardService.overduePayments(where: f, today: today, w, on: db).map { DashboardPage.paymentRow($0, t) }
+        case .firedRisks:
+            rows = try await DashboardService.firedRisks(where: f, w, on: db).map { DashboardPage.riskRow($0, t) }
+        }
+        let n = try await total
+        let view = ListQuery.view(req, spec, state, total: n, count: rows.count, offset: w.offset, nothingAtAll: n == 0)
+        let page = DashboardListPage(title: title, labels: labels, dashboardURL: ListQuery.link(MonitorPaths.dashboard.path, filter.queryItems.map {
+            URLQueryItem(name: $0.0, value: $0.1)
+        }), late: list == .lateMilestones || list == .overduePayments, list: view, rows: rows)
+        return try await WebView.render(req, "monitoring/dashboard-list", title: title, page)
     }
 
     @Sendable func alerts(req: Request) async throws -> Response {

@@ -1,8 +1,8 @@
 import Foundation
 
 /// Where each dashboard counter leads (issue #8): the shared list filtered to exactly what the counter counts, so the
-/// list's total equals the counter (`DashboardCounterTests`). Counters over rows that have no list page of their own
-/// (late milestones, overdue payments, fired risks, stale contracts) lead to their section of the dashboard.
+/// list's total equals the counter (`DashboardCounterTests`). Late milestones, overdue payments and fired risks lead to
+/// the dashboard's own whole lists of them; stale contracts to the progress section.
 enum DashboardLinks {
     /// Contracts in a monitored status (signed, in progress, delivered, in service…).
     static let monitoredContracts = SitePath.contracts.path + "?status=monitored"
@@ -12,8 +12,8 @@ enum DashboardLinks {
     static let redAlerts = MonitorPaths.alerts.path + "?about=contract&level=breach"
     /// Open and in-progress escalations.
     static let openEscalations = MonitorPaths.escalations.path + "?status=active"
-    static let lateSection = MonitorPaths.dashboard.path + "#late"
-    static let paymentsSection = MonitorPaths.dashboard.path + "#payments"
-    static let risksSection = MonitorPaths.dashboard.path + "#risks"
+    static let lateMilestones = MonitorPaths.dashboardList(.lateMilestones).path
+    static let overduePayments = MonitorPaths.dashboardList(.overduePayments).path
+    static let firedRisks = MonitorPaths.dashboardList(.firedRisks).path
     static let progressSection = MonitorPaths.dashboard.path + "#progress"
 }
