@@ -549,8 +549,10 @@ struct SQLiteWriterDatabase: Database, SQLDatabase {
         case let v as Date: .float(v.timeIntervalSince1970)
         case let v as Bool: .integer(v ? 1 : 0)
         case let v as SQLiteData: v
-        // A string enum as its synthesized `Encodable` writes it: its raw value.
-        case let v as any RawRepresentable<String>: .text(v.rawValue)
+        case let v as Double: .float(v)
+        // A string enum as its synthesized `Encodable` writes it: its raw value. (Asked as a plain `RawRepresentable`:
+        // a cast to `any RawRepresentable<String>` checks its constraint by demangling the type's name on every value.)
+        case let v as any RawRepresentable: if let raw = v.rawValue as? String { .text(raw) } else { try encoder.encode(value) }
         default: try encoder.encode(value)
         }
     }
