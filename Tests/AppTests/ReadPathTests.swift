@@ -150,9 +150,9 @@ struct ReadPathTests {
             try await Store.write(env.app) { db in try await ModelInsert.insert([sixth], on: db) }
             #expect(try await ChecklistItem.query(on: env.db).filter(\.$position >= 105).sort(\.$position).all().map(\.mandatory) == [true, false])
             let table = ChecklistItem.schema
-            #expect(ModelInsert.sqliteText(ChecklistItem.self, ["id", "text"], rows: 2)
+            #expect(ModelInsert.sqliteText(ChecklistItem.schema, ["id", "text"], rows: 2)
                     == "INSERT INTO \"\(table)\" (\"id\", \"text\") VALUES (?, ?), (?, ?)")
-            #expect(ModelInsert.sqliteText(ChecklistItem.self, ["id", "note"], rows: 2)
+            #expect(ModelInsert.sqliteText(ChecklistItem.schema, ["id", "note"], rows: 2)
                     == "INSERT INTO \"\(table)\" (\"id\", \"note\") VALUES (?, ?), (?, ?)")
         }
     }

@@ -65,13 +65,20 @@ enum ModelInsert {
         for row in rows.dropFirst() where row.keys != columns {
             throw Unsupported(what: "\(M.schema): rows of one insert with different fields")
         }
-        func unsupported(_ i: Int) -> Unsupported { Unsupported(what: "\(M.schema).\(columns[i]): only plain values are inserted this way") }
+        try await insert(into: M.schema, columns: columns, rows: rows.map(\.values), on: db)
+    }
+
+    /// Inserts rows of values, given column by column in `columns`' order, with one statement: for what a write
+    /// builds from plain values rather than models.
+    static func insert(into table: String, columns: [String], rows: [[DatabaseQuery.Value]], on db: any Database) async throws {
+        guard !rows.isEmpty else { return }
+        func unsupported(_ i: Int) -> Unsupported { Unsupported(what: "\(table).\(columns[i]): only plain values are inserted this way") }
         if let writer = db as? SQLiteWriterDatabase {
             // The writer connection takes SQLite's own text and values directly: nothing to build and serialize again.
             var binds: [SQLiteData] = []
             binds.reserveCapacity(rows.count * columns.count)
             for row in rows {
-                for (i, value) in row.values.enumerated() {
+                for (i, value) in row.enumerated() {
                     switch value {
                     case .bind(let v): binds.append(try SQLiteWriterDatabase.sqliteData(v))
                     case .null: binds.append(.null)
@@ -80,17 +87,17 @@ enum ModelInsert {
                     }
                 }
             }
-            try writer.run(text: sqliteText(M.self, columns, rows: rows.count), binds)
+            try writer.run(text: sqliteText(table, columns, rows: rows.count), binds)
             return
         }
         // PostgreSQL cannot type a bare bound NULL, so it gets the literal. (On SQLite a missing value is bound too, so
         // one statement serves every row whatever it leaves empty: the writer keeps statements prepared by their text.)
         let bindNull = db.isSQLite
         var sql = SQLQueryString("")
-        sql.appendLiteral(head(M.self, columns) + "(")
+        sql.appendLiteral(head(table, columns) + "(")
         for (n, row) in rows.enumerated() {
             if n > 0 { sql.appendLiteral("), (") }
-            for (i, value) in row.values.enumerated() {
+            for (i, value) in row.enumerated() {
                 if i > 0 { sql.appendLiteral(", ") }
                 switch value {
                 case .bind(let v): sql.appendInterpolation(bind: v)
@@ -112,26 +119,26 @@ extension ModelInsert {
     }
 
     private struct Shape: Hashable {
-        var model: ObjectIdentifier
+        var table: String
         var rows: Int
         var columns: Int
     }
 
-    /// The statement texts made so far, by model, row count and column count (the creation path inserts the same few
+    /// The statement texts made so far, by table, row count and column count (the creation path inserts the same few
     /// shapes over and over, and a request's statement is over a kilobyte to build).
     private static let texts = NIOLockedValueBox([Shape: Text]())
 
     /// `INSERT INTO "schema" ("a", "b") VALUES `.
-    private static func head<M: Model>(_ model: M.Type, _ columns: [String]) -> String {
-        "INSERT INTO \"\(M.schema)\" (\(columns.map { "\"\($0)\"" }.joined(separator: ", "))) VALUES "
+    private static func head(_ table: String, _ columns: [String]) -> String {
+        "INSERT INTO \"\(table)\" (\(columns.map { "\"\($0)\"" }.joined(separator: ", "))) VALUES "
     }
 
     /// `INSERT INTO "schema" ("a", "b") VALUES (?, ?), (?, ?)` for `rows` rows of `columns`.
-    static func sqliteText<M: Model>(_ model: M.Type, _ columns: [String], rows: Int) -> String {
-        let key = Shape(model: ObjectIdentifier(M.self), rows: rows, columns: columns.count)
+    static func sqliteText(_ table: String, _ columns: [String], rows: Int) -> String {
+        let key = Shape(table: table, rows: rows, columns: columns.count)
         if let made = texts.withLockedValue({ $0[key] }), made.columns == columns { return made.sql }
         let placeholders = "(" + Array(repeating: "?", count: columns.count).joined(separator: ", ") + ")"
-        let sql = head(M.self, columns) + Array(repeating: placeholders, count: rows).joined(separator: ", ")
+        let sql = head(table, columns) + Array(repeating: placeholders, count: rows).joined(separator: ", ")
         texts.withLockedValue { all in
             if all.count >= 256 { all.removeAll() }
             all[key] = Text(columns: columns, sql: sql)

@@ -28,7 +28,7 @@ enum ServiceRequestService {
         var request: ServiceRequest
         var response: ServiceRequestResponse
         var statuses: [ClockStatus]
-        var checklist: [ChecklistItem]
+        var checklist: [ServiceChecklistItemResponse]
         var toolkit: [ToolkitItem]
         var received: ServiceRequestEvent
         var now: Date
@@ -36,7 +36,7 @@ enum ServiceRequestService {
         var detail: ServiceRequestDetail {
             let rctx = ResponseContext(now: now)
             return ServiceRequestDetail(request: response, clocks: statuses.map { ClockView($0) },
-                                        checklist: checklist.map { $0.response(rctx) }, toolkit: toolkit,
+                                        checklist: checklist, toolkit: toolkit,
                                         events: [RequestEventResponse(received)], rating: nil, followUps: [], objections: [])
         }
     }

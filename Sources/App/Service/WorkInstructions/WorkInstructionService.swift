@@ -93,28 +93,25 @@ enum WorkInstructionService {
     /// instruction's toolkit. Every new request runs this inside the write lock, so the instruction is read narrowly.
     @discardableResult
     static func copyChecklist(for r: ServiceRequest, on db: any Database, ctx: MonitorContext) async throws
-        -> (items: [ChecklistItem], toolkit: [ToolkitItem]) {
+        -> (items: [ServiceChecklistItemResponse], toolkit: [ToolkitItem]) {
         guard let w = try await db.sql.first(currentInstruction, r.type.rawValue, true) else { return ([], []) }
         let instructionID = try w.decode(column: "id", as: UUID.self)
         let listed = WorkInstruction.items(json: try w.decode(column: "items", as: String.self))
         let toolkit = WorkInstruction.toolkit(json: try w.decode(column: "toolkit", as: String.self))
-        var items: [ChecklistItem] = []
-        for (i, item) in listed.enumerated() {
-            let c = ChecklistItem()
-            c.id = ctx.newID()
-            c.requestID = r.id!
-            c.instructionID = instructionID
-            c.position = i + 1
-            c.text = item.text
-            c.mandatory = item.mandatory
-            c.done = false
-            c.version = 1
-            items.append(c)
+        // New items are written from their values, as the request's answer shows them, without a model each.
+        let requestID = r.id!
+        let items = listed.enumerated().map { i, item in
+            ServiceChecklistItemResponse(id: ctx.newID(), requestId: requestID, position: i + 1, text: item.text, mandatory: item.mandatory,
+                                         done: false, doneAt: nil, doneBy: nil, note: nil, version: 1)
         }
-        try await ModelInsert.insert(items, on: db)
-        for c in items { c.$id.exists = true }
+        try await ModelInsert.insert(into: ChecklistItem.schema, columns: newItemColumns, rows: items.map { c in
+            [.bind(c.id), .bind(requestID), .bind(instructionID), .bind(c.position), .bind(c.text), .bind(c.mandatory), .bind(false), .bind(1)]
+        }, on: db)
         return (items, toolkit)
     }
+
+    /// The columns a new checklist item sets (the rest start empty).
+    private static let newItemColumns = ["id", "request_id", "instruction_id", "position", "text", "mandatory", "done", "version"]
 
     /// 422 naming every open mandatory item.
     static func requireMandatoryDone(_ r: ServiceRequest, on db: any Database) async throws {
