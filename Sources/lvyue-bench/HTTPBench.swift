@@ -443,7 +443,7 @@ final class Child: @unchecked Sendable {
         if !output {
             // The servers' logs go to a file next to the database rather than to this terminal.
             let log = FileManager.default.temporaryDirectory.appendingPathComponent("lvyue-bench-\(args.first ?? "child").log")
-            FileManager.default.createFile(atPath: log.path, contents: nil)
+            _ = FileManager.default.createFile(atPath: log.path, contents: nil)
             p.standardError = try? FileHandle(forWritingTo: log)
         }
         try p.run()

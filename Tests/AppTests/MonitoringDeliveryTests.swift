@@ -74,7 +74,7 @@ struct MonitoringDeliveryTests {
             received.withLockedValue { $0.append((body, req.headers.first(name: "X-Lvyue-Signature"))) }
             return .ok
         }
-        try await receiver.server.start()
+        try receiver.server.start()
         let port = receiver.http.server.shared.localAddress?.port ?? 0
         do {
         try await withTestApp { env in

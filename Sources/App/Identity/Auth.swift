@@ -166,7 +166,7 @@ struct BearerAuthMiddleware: AsyncMiddleware {
         user.version = try row.decode(column: "version", as: Int.self)
         user.createdAt = try row.decode(column: "created_at", as: Date?.self)
         user.updatedAt = try row.decode(column: "updated_at", as: Date?.self)
-        user._$idExists = true
+        user.$id.exists = true  // (`_$idExists` finds the id through a Mirror on every request)
         return Found(tokenID: try row.decode(column: "token_id", as: UUID.self), expiresAt: try row.decode(column: "expires_at", as: Date?.self),
                      lastUsedAt: try row.decode(column: "last_used_at", as: Date?.self), user: user)
     }
