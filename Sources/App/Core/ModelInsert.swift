@@ -1,4 +1,6 @@
 import Fluent
+import Foundation
+import LvyueCore
 import NIOConcurrencyHelpers
 import SQLKit
 import SQLiteNIO
@@ -65,27 +67,28 @@ enum ModelInsert {
         for row in rows.dropFirst() where row.keys != columns {
             throw Unsupported(what: "\(M.schema): rows of one insert with different fields")
         }
-        try await insert(into: M.schema, columns: columns, rows: rows.map(\.values), on: db)
+        try await insert(into: M.schema, columns: columns, rows: try rows.map { row in
+            try row.values.enumerated().map { i, value in
+                switch value {
+                case .bind(let v): .encodable(v)
+                case .null: .null
+                case .enumCase(let s): .text(s)
+                default: throw Unsupported(what: "\(M.schema).\(columns[i]): only plain values are inserted this way")
+                }
+            }
+        }, on: db)
     }
 
     /// Inserts rows of values, given column by column in `columns`' order, with one statement: for what a write
     /// builds from plain values rather than models.
-    static func insert(into table: String, columns: [String], rows: [[DatabaseQuery.Value]], on db: any Database) async throws {
+    static func insert(into table: String, columns: [String], rows: [[PlainValue]], on db: any Database) async throws {
         guard !rows.isEmpty else { return }
-        func unsupported(_ i: Int) -> Unsupported { Unsupported(what: "\(table).\(columns[i]): only plain values are inserted this way") }
         if let writer = db as? SQLiteWriterDatabase {
             // The writer connection takes SQLite's own text and values directly: nothing to build and serialize again.
             var binds: [SQLiteData] = []
             binds.reserveCapacity(rows.count * columns.count)
             for row in rows {
-                for (i, value) in row.enumerated() {
-                    switch value {
-                    case .bind(let v): binds.append(try SQLiteWriterDatabase.sqliteData(v))
-                    case .null: binds.append(.null)
-                    case .enumCase(let s): binds.append(.text(s))
-                    default: throw unsupported(i)
-                    }
-                }
+                for value in row { binds.append(try value.sqlite()) }
             }
             try writer.run(text: sqliteText(table, columns, rows: rows.count), binds)
             return
@@ -100,15 +103,47 @@ enum ModelInsert {
             for (i, value) in row.enumerated() {
                 if i > 0 { sql.appendLiteral(", ") }
                 switch value {
-                case .bind(let v): sql.appendInterpolation(bind: v)
+                case .text(let v): sql.appendInterpolation(bind: v)
+                case .integer(let v): sql.appendInterpolation(bind: v)
+                case .bool(let v): sql.appendInterpolation(bind: v)
+                case .uuid(let v): sql.appendInterpolation(bind: v)
+                case .instant(let v): sql.appendInterpolation(bind: v)
+                case .encodable(let v): sql.appendInterpolation(bind: v)
                 case .null: if bindNull { sql.appendInterpolation(bind: SQLiteData.null) } else { sql.appendLiteral("NULL") }
-                case .enumCase(let s): sql.appendInterpolation(bind: s)
-                default: throw unsupported(i)
                 }
             }
         }
         sql.appendLiteral(")")
         try await db.sql.raw(sql).run()
+    }
+}
+
+/// One value of a row written without a model, typed where the writer knows its type (so nothing is cast to find out
+/// how to store it); stored as Fluent stores the same Swift value.
+enum PlainValue: Sendable {
+    case text(String)
+    case integer(Int)
+    case bool(Bool)
+    case uuid(UUID)
+    case instant(Date)
+    case null
+    /// Any other value, converted as a bound value is.
+    case encodable(any Encodable & Sendable)
+
+    static func text(_ v: String?) -> PlainValue { v.map { .text($0) } ?? .null }
+    static func uuid(_ v: UUID?) -> PlainValue { v.map { .uuid($0) } ?? .null }
+    static func instant(_ v: Date?) -> PlainValue { v.map { .instant($0) } ?? .null }
+
+    func sqlite() throws -> SQLiteData {
+        switch self {
+        case .text(let v): .text(v)
+        case .integer(let v): .integer(v)
+        case .bool(let v): .integer(v ? 1 : 0)
+        case .uuid(let v): .text(Hex.uuidString(v))
+        case .instant(let v): .float(v.timeIntervalSince1970)
+        case .null: .null
+        case .encodable(let v): try SQLiteWriterDatabase.sqliteData(v)
+        }
     }
 }
 

@@ -4,7 +4,7 @@ import LvyueCore
 import Vapor
 
 /// A service request as lists show it: the 模板4 fields and its nearest deadline.
-struct ServiceRequestResponse: Content, HasVersion {
+struct ServiceRequestResponse: Content, HasVersion, Equatable {
     var id: UUID
     var number: String
     var customerId: UUID

@@ -31,13 +31,10 @@ enum ServiceRequestService {
         var checklist: [ServiceChecklistItemResponse]
         var toolkit: [ToolkitItem]
         var received: ServiceRequestEvent
-        var now: Date
 
         var detail: ServiceRequestDetail {
-            let rctx = ResponseContext(now: now)
-            return ServiceRequestDetail(request: response, clocks: statuses.map { ClockView($0) },
-                                        checklist: checklist, toolkit: toolkit,
-                                        events: [RequestEventResponse(received)], rating: nil, followUps: [], objections: [])
+            ServiceRequestDetail(request: response, clocks: statuses.map { ClockView($0) }, checklist: checklist, toolkit: toolkit,
+                                 events: [RequestEventResponse(received)], rating: nil, followUps: [], objections: [])
         }
     }
 
@@ -125,49 +122,37 @@ enum ServiceRequestService {
         let year = receivedDay.year
         let n = try await Counters.next("service_request.\(year)", on: db)
         let templates = try await TemplateUsage.forRequest(type: form.type, day: receivedDay, on: db)  // issue #7
-        let r = ServiceRequest()
-        r.id = ctx.newID()
-        r.number = DocumentNumber.make("SR", year: year, n, digits: 6)
-        r.version = 1
-        r.createdAt = ctx.now
-        r.updatedAt = ctx.now
-        r.customerID = customerID!
-        r.contractID = contractID
-        r.planID = plan?.id
-        r.inspectionID = inspectionID
-        r.instructionTemplateVersionID = templates.instruction
-        r.surveyTemplateVersionID = templates.survey
-        r.channel = form.channel
-        r.type = form.type
-        r.urgency = form.urgency
-        r.remoteSolvable = input.remoteSolvable ?? false
-        r.paidService = plan.map { !$0.covers(receivedDay) } ?? true
-        r.title = form.title ?? String(form.description.split(separator: "\n").first.map(String.init)?.prefix(60) ?? "")
-        r.summary = form.description
-        r.contactName = form.contactName
-        r.contactEmail = form.contactEmail
-        r.contactPhone = form.contactPhone
-        r.receivedAt = receivedAt
-        r.status = .received
-        r.waiting = false
-        r.reopenCount = 0
-        r.engineerID = input.engineerId
-        r.engineerName = engineerName
-        r.departmentID = input.departmentId
-        r.calendarID = plan?.calendarID ?? "cn-workday"
-        r.clockPolicyJSON = plan?.clockPolicyJSON ?? Reads.defaultPolicy
-        r.breached = false
-        let note = Message("svc_note.received", ["channel": r.channel.rawValue])
+        var new = NewServiceRequest(
+            response: ServiceRequestResponse(
+                id: ctx.newID(), number: DocumentNumber.make("SR", year: year, n, digits: 6), customerId: customerID!,
+                contractId: contractID, planId: plan?.id, inspectionId: inspectionID, channel: form.channel, type: form.type,
+                urgency: form.urgency, remoteSolvable: input.remoteSolvable ?? false,
+                paidService: plan.map { !$0.covers(receivedDay) } ?? true,
+                title: form.title ?? String(form.description.split(separator: "\n").first.map(String.init)?.prefix(60) ?? ""),
+                description: form.description, contactName: form.contactName, contactEmail: form.contactEmail,
+                contactPhone: form.contactPhone, receivedAt: receivedAt, status: .received, waiting: false, reopenCount: 0,
+                engineerId: input.engineerId, engineerName: engineerName, departmentId: input.departmentId,
+                calendarId: plan?.calendarID ?? "cn-workday", nextDueAt: nil, breached: false, version: 1),
+            createdAt: ctx.now, instructionTemplateVersionID: templates.instruction, surveyTemplateVersionID: templates.survey,
+            clockPolicyJSON: plan?.clockPolicyJSON ?? Reads.defaultPolicy, nextCheckAt: nil)
+        let r = new.model()
+        let note = Message("svc_note.received", ["channel": form.channel.rawValue])
         let received = newEvent(r, "received", at: receivedAt, note: MessageText.stored(note), message: note, ctx: ctx)
-        let statuses = try await refreshed(r, on: db, ctx: ctx, clocks: clocks, fresh: [received]).statuses  // inserts r
+        let statuses = try await refreshed(r, on: db, ctx: ctx, clocks: clocks, fresh: [received]) { r in
+            // The clocks' deadline, next check and breach, then the row as the answer will show it.
+            new.response.nextDueAt = r.nextDueAt
+            new.nextCheckAt = r.nextCheckAt
+            new.response.breached = r.breached
+            try await ModelInsert.insert(into: ServiceRequest.schema, columns: NewServiceRequest.columns, rows: [new.values], on: db)
+        }.statuses
         try await ModelInsert.insert([received], on: db)
         received.$id.exists = true
         let checklist = try await WorkInstructionService.copyChecklist(for: r, on: db, ctx: ctx)
-        let response = r.response(ResponseContext(now: ctx.now))
+        let response = new.response
         try await AuditLog.append(on: db, at: ctx.now, actor: ctx.actor, action: "create", entityType: ServiceRequest.entityType,
                                   entityID: r.id!.uuidString, after: response)
         return Inserted(request: r, response: response, statuses: statuses, checklist: checklist.items, toolkit: checklist.toolkit,
-                        received: received, now: ctx.now)
+                        received: received)
     }
 
     /// Records one step (`POST /service-requests/{id}/events`).
@@ -322,9 +307,11 @@ enum ServiceRequestService {
     }
 
     /// `refresh`, also returning the clocks. `fresh`: the request is new, with exactly these events (not yet written):
-    /// it has no alerts and no clock outcomes, neither is read, and the request is inserted here rather than updated.
+    /// it has no alerts and no clock outcomes, neither is read, and the request is inserted (by `insert`, given the
+    /// model with its clock fields set) rather than updated.
     static func refreshed(_ r: ServiceRequest, on db: any Database, ctx: MonitorContext, clocks: ServiceClockContext,
-                          fresh: [ServiceRequestEvent]? = nil) async throws -> (fired: Int, statuses: [ClockStatus]) {
+                          fresh: [ServiceRequestEvent]? = nil,
+                          insert: (ServiceRequest) async throws -> Void = { _ in }) async throws -> (fired: Int, statuses: [ClockStatus]) {
         let events: [ServiceRequestEvent]
         if let fresh { events = fresh } else {
             events = try await ServiceRequestEvent.query(on: db).filter(\.$requestID == r.id!).sort(\.$at).sort(\.$id).all()
@@ -359,7 +346,7 @@ enum ServiceRequestService {
         r.nextCheckAt = nextCheck
         r.breached = statuses.contains { $0.state == .breached }
         if fresh == nil { try await r.save(on: db) } else {
-            try await ModelInsert.insert([r], on: db)
+            try await insert(r)
             r.$id.exists = true
         }
         try await ClockOutcomes.record(r, statuses, on: db, newID: ctx.newID, fresh: fresh != nil)  // issue #7: per-clock compliance in SQL

@@ -105,7 +105,7 @@ enum WorkInstructionService {
                                          done: false, doneAt: nil, doneBy: nil, note: nil, version: 1)
         }
         try await ModelInsert.insert(into: ChecklistItem.schema, columns: newItemColumns, rows: items.map { c in
-            [.bind(c.id), .bind(requestID), .bind(instructionID), .bind(c.position), .bind(c.text), .bind(c.mandatory), .bind(false), .bind(1)]
+            [.uuid(c.id), .uuid(requestID), .uuid(instructionID), .integer(c.position), .text(c.text), .bool(c.mandatory), .bool(false), .integer(1)]
         }, on: db)
         return (items, toolkit)
     }
