@@ -60,7 +60,7 @@ struct DashboardPage: Encodable, Sendable {
                   detail: "\(t["mon_score"]) \(r.score)" + (r.reason.map { " · " + t.text(key: r.messageKey, params: r.messageParams, stored: $0) } ?? ""))
     }
 
-    init(_ d: DashboardResponse, _ t: Strings, filter: DashboardFilter = DashboardFilter()) {
+    init(_ d: DashboardResponse, _ t: Strings, filter: DashboardFilter) {
         let c = d.counts
         func rate(_ v: Double?) -> String { v.map { "\(Int($0.rounded()))%" } ?? "—" }
         counters = [
