@@ -138,13 +138,13 @@ enum ServiceRequestService {
         let r = new.model()
         let note = Message("svc_note.received", ["channel": form.channel.rawValue])
         let received = newEvent(r, "received", at: receivedAt, note: MessageText.stored(note), message: note, ctx: ctx)
-        let statuses = try await refreshed(r, on: db, ctx: ctx, clocks: clocks, fresh: [received]) { r in
+        let statuses = try await refreshed(r, on: db, ctx: ctx, clocks: clocks, fresh: (events: [received], insert: { r in
             // The clocks' deadline, next check and breach, then the row as the answer will show it.
             new.response.nextDueAt = r.nextDueAt
             new.nextCheckAt = r.nextCheckAt
             new.response.breached = r.breached
             try await ModelInsert.insert(into: ServiceRequest.schema, columns: NewServiceRequest.columns, rows: [new.values], on: db)
-        }.statuses
+        })).statuses
         try await ModelInsert.insert([received], on: db)
         received.$id.exists = true
         let checklist = try await WorkInstructionService.copyChecklist(for: r, on: db, ctx: ctx)
@@ -307,13 +307,13 @@ enum ServiceRequestService {
     }
 
     /// `refresh`, also returning the clocks. `fresh`: the request is new, with exactly these events (not yet written):
-    /// it has no alerts and no clock outcomes, neither is read, and the request is inserted (by `insert`, given the
-    /// model with its clock fields set) rather than updated.
+    /// it has no alerts and no clock outcomes, neither is read, and the request is inserted by `fresh.insert`, given
+    /// the model with its clock fields set, rather than updated.
     static func refreshed(_ r: ServiceRequest, on db: any Database, ctx: MonitorContext, clocks: ServiceClockContext,
-                          fresh: [ServiceRequestEvent]? = nil,
-                          insert: (ServiceRequest) async throws -> Void = { _ in }) async throws -> (fired: Int, statuses: [ClockStatus]) {
+                          fresh: (events: [ServiceRequestEvent], insert: (ServiceRequest) async throws -> Void)? = nil)
+        async throws -> (fired: Int, statuses: [ClockStatus]) {
         let events: [ServiceRequestEvent]
-        if let fresh { events = fresh } else {
+        if let fresh { events = fresh.events } else {
             events = try await ServiceRequestEvent.query(on: db).filter(\.$requestID == r.id!).sort(\.$at).sort(\.$id).all()
         }
         let statuses = try await clocks.requestClocks(r, events: events, now: ctx.now, on: db)
@@ -345,9 +345,11 @@ enum ServiceRequestService {
         r.nextDueAt = nextDue
         r.nextCheckAt = nextCheck
         r.breached = statuses.contains { $0.state == .breached }
-        if fresh == nil { try await r.save(on: db) } else {
-            try await insert(r)
+        if let fresh {
+            try await fresh.insert(r)
             r.$id.exists = true
+        } else {
+            try await r.save(on: db)
         }
         try await ClockOutcomes.record(r, statuses, on: db, newID: ctx.newID, fresh: fresh != nil)  // issue #7: per-clock compliance in SQL
         return (fired, statuses)
