@@ -25,14 +25,12 @@ enum ServiceSweeper {
 
     static func runOnce(_ app: Application, ctx: MonitorContext, lockKey: Int64) async throws -> Report {
         let now = ctx.now
-        let today = ctx.today.description
         let clocks = app.serviceClocks
         let requests = try await ServiceRequest.query(on: app.db).filter(\.$nextCheckAt <= now).sort(\.$nextCheckAt)
             .limit(rowsPerPass).all(\.$id)
         let inspections = try await Inspection.query(on: app.db).filter(\.$nextCheckAt <= now).sort(\.$nextCheckAt)
             .limit(rowsPerPass).all(\.$id)
-        let opening = try await Inspection.query(on: app.db).filter(\.$status ~~ [.planned, .confirmed]).filter(\.$plannedOn <= today)
-            .filter(\.$requestID == nil).sort(\.$plannedOn).limit(rowsPerPass).all(\.$id)
+        let opening = try await InspectionService.dueToOpen(on: app.db, today: ctx.today).sort(\.$plannedOn).limit(rowsPerPass).all(\.$id)
         let objections = try await Objection.query(on: app.db).filter(\.$nextCheckAt <= now).sort(\.$nextCheckAt)
             .limit(rowsPerPass).all(\.$id)
         var report = Report()

@@ -154,11 +154,16 @@ enum InspectionService {
         }
     }
 
+    /// Planned or confirmed inspections whose day has come and that are not yet a request: the ones to open.
+    static func dueToOpen(on db: any Database, today: LocalDate) -> QueryBuilder<Inspection> {
+        Inspection.query(on: db).filter(\.$status ~~ [.planned, .confirmed]).filter(\.$plannedOn <= today.description)
+            .filter(\.$requestID == nil)
+    }
+
     /// Sweeper step: on the day, each planned or confirmed inspection of `ids` not yet opened becomes a service request of
     /// type inspection.
     static func openDue(_ ids: [UUID], on db: any Database, ctx: MonitorContext, clocks: ServiceClockContext) async throws -> Int {
-        let due = try await Inspection.query(on: db).filter(\.$id ~~ ids).filter(\.$status ~~ [.planned, .confirmed])
-            .filter(\.$plannedOn <= ctx.today.description).filter(\.$requestID == nil).all()
+        let due = try await dueToOpen(on: db, today: ctx.today).filter(\.$id ~~ ids).all()
         var opened = 0
         for i in due {
             guard let plan = try await ServicePlan.find(i.planID, on: db) else { continue }
