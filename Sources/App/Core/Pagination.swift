@@ -15,11 +15,7 @@ struct PageRequest {
 
     init(_ req: Request) throws {
         var check = FieldCheck()
-        let rawLimit = req.query[String.self, at: "limit"]
-        var limit = 50
-        if let rawLimit {
-            if let n = Int(rawLimit), (1...200).contains(n) { limit = n } else { check.fail("limit", "must be an integer between 1 and 200") }
-        }
+        let limit = check.limit(req, default: 50, max: 200)
         var after: UUID?
         if let cursor = req.query[String.self, at: "cursor"], !cursor.isEmpty {
             if let id = UUID(uuidString: cursor) { after = id } else { check.fail("cursor", "is not a cursor returned by this list") }
@@ -38,6 +34,17 @@ struct PageRequest {
         let hasMore = models.count > limit
         let slice = models.prefix(limit)
         return Page(items: try slice.map(transform), nextCursor: hasMore ? slice.last?.id?.uuidString : nil)
+    }
+}
+
+extension FieldCheck {
+    /// `limit` from the query string: an integer in 1…`max`, `value` when the parameter is absent; anything else is a
+    /// field error.
+    mutating func limit(_ req: Request, default value: Int, max: Int) -> Int {
+        guard let raw = req.query[String.self, at: "limit"] else { return value }
+        if let n = Int(raw), (1...max).contains(n) { return n }
+        fail("limit", "must be an integer between 1 and \(max)")
+        return value
     }
 }
 

@@ -12,7 +12,9 @@ struct DashboardAPIController: RouteCollection {
     @Sendable func dashboard(req: Request) async throws -> Response {
         try Permissions.require(req, .read, .contract)
         let filter = try DashboardFilter(req)
-        let limit = try Self.limit(req, default: DashboardService.defaultLimit, max: DashboardService.maxLimit)
+        var check = FieldCheck()
+        let limit = check.limit(req, default: DashboardService.defaultLimit, max: DashboardService.maxLimit)
+        try check.throwIfAny()
         let calendar = try await req.application.calendars.calendar("7x24", on: req.db)
         return try .json(try await DashboardService.query(filter, limit: limit, on: req.db, now: req.now, calendar: calendar))
     }
@@ -22,14 +24,13 @@ struct DashboardAPIController: RouteCollection {
     static func list(_ req: Request, _ list: DashboardList) async throws -> Response {
         try Permissions.require(req, .read, .contract)
         let filter = try DashboardFilter(req)
-        let limit = try Self.limit(req, default: 50, max: 200)
+        var check = FieldCheck()
+        let limit = check.limit(req, default: 50, max: 200)
         var cursor: DashboardCursor?
         if let raw = req.query[String.self, at: "cursor"], !raw.isEmpty {
-            guard let c = DashboardCursor(raw), list.accepts(c) else {
-                throw AppError.invalid(fields: ["cursor": "is not a cursor returned by this list"])
-            }
-            cursor = c
+            if let c = DashboardCursor(raw), list.accepts(c) { cursor = c } else { check.fail("cursor", "is not a cursor returned by this list") }
         }
+        try check.throwIfAny()
         let f = DashboardService.where_(filter)
         let today = LocalDate(date: req.now, in: JSONCoding.displayTimeZone)
         // One row more than the page says whether there is a next page.
@@ -58,11 +59,5 @@ struct DashboardAPIController: RouteCollection {
     private static func page<Item: Content>(_ rows: [Item], _ limit: Int, cursor: (Item) -> DashboardCursor) -> Page<Item> {
         let items = Array(rows.prefix(limit))
         return Page(items: items, nextCursor: rows.count > limit ? items.last.map { cursor($0).description } : nil)
-    }
-
-    static func limit(_ req: Request, default value: Int, max: Int) throws -> Int {
-        guard let raw = req.query[String.self, at: "limit"], !raw.isEmpty else { return value }
-        guard let n = Int(raw), (1...max).contains(n) else { throw AppError.invalid(fields: ["limit": "must be an integer between 1 and \(max)"]) }
-        return n
     }
 }

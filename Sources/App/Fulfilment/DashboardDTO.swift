@@ -150,4 +150,9 @@ struct DashboardFilter: Sendable {
         if let v = ownerID { items.append(("owner_id", v.uuidString.lowercased())) }
         return items
     }
+
+    /// `path` with the filter's parameters.
+    func link(_ path: String) -> String {
+        ListQuery.link(path, queryItems.map { URLQueryItem(name: $0.0, value: $0.1) })
+    }
 }

@@ -89,8 +89,7 @@ struct DashboardPage: Encodable, Sendable {
         // Each list that holds fewer rows than its count leads to the whole list, under the same filters.
         func more(_ list: DashboardList, _ shown: Int, _ total: Int) -> SeeAll? {
             guard total > shown else { return nil }
-            return SeeAll(url: ListQuery.link(MonitorPaths.dashboardList(list).path, filter.queryItems.map { URLQueryItem(name: $0.0, value: $0.1) }),
-                          label: t.format("mon_see_all", ["n": "\(total)"]))
+            return SeeAll(url: filter.link(MonitorPaths.dashboardList(list).path), label: t.format("mon_see_all", ["n": "\(total)"]))
         }
         lateAll = more(.lateMilestones, late.count, c.milestonesDelayed)
         upcomingAll = more(.upcomingMilestones, upcoming.count, c.milestonesUpcoming)

@@ -78,9 +78,8 @@ struct MonitoringWebController {
         }
         let n = try await total
         let view = ListQuery.view(req, spec, state, total: n, count: rows.count, offset: w.offset, nothingAtAll: n == 0)
-        let page = DashboardListPage(title: title, labels: labels, dashboardURL: ListQuery.link(MonitorPaths.dashboard.path, filter.queryItems.map {
-            URLQueryItem(name: $0.0, value: $0.1)
-        }), late: list == .lateMilestones || list == .overduePayments, list: view, rows: rows)
+        let page = DashboardListPage(title: title, labels: labels, dashboardURL: filter.link(MonitorPaths.dashboard.path),
+                                     late: list == .lateMilestones || list == .overduePayments, list: view, rows: rows)
         return try await WebView.render(req, "monitoring/dashboard-list", title: title, page)
     }
 
